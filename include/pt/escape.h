@@ -1,0 +1,19 @@
+/* Escaping of bytes the tracee controls. */
+#ifndef PT_ESCAPE_H
+#define PT_ESCAPE_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+/* Writes s as a C-like quoted string for a terminal: printable ASCII as is,
+ * \n \t \" \\ and other bytes as \xHH, so no control byte or escape sequence
+ * reaches the terminal.  Valid UTF-8 is kept when utf8 is set. */
+void pt_escape_text(FILE *fp, const char *s, size_t len, int utf8);
+/* Writes s as a JSON string, quotes included.  Invalid UTF-8 bytes become
+ * "\udcXX" (the surrogateescape convention), so every byte round-trips. */
+void pt_escape_json(FILE *fp, const char *s, size_t len);
+/* Reverses the surrogateescape of json-c's decoding (which turns \udcXX into
+ * the 3 bytes ED B2/B3 XX) in place; returns the new length. */
+size_t pt_unescape_surrogates(char *s, size_t len);
+
+#endif

@@ -1,0 +1,282 @@
+/* The contract between producers (the live tracer, the log reader) and the
+ * sinks: one normalized record per lifecycle event.
+ *
+ * Every pointer inside an event points into memory owned by whoever emitted
+ * it (an arena reset after the sinks ran): a sink must copy what it keeps. */
+#ifndef PT_EVENT_H
+#define PT_EVENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Bump when a field changes meaning or disappears; adding fields or event
+ * kinds that old readers may ignore is a minor change (docs/trace-format.md). */
+#define PT_TRACE_FORMAT_VERSION 1
+
+enum pt_ev_kind {
+#define EV(name, json) PT_EV_##name,
+#include "events.def"
+#undef EV
+	PT_EV__COUNT
+};
+
+/* A wait(2)-style status, decoded. */
+enum pt_ws_kind {
+	PT_WS_NONE = 0,
+	PT_WS_EXITED,    /* code = exit code 0..255 */
+	PT_WS_SIGNALED,  /* code = signal, core = a core was dumped */
+	PT_WS_STOPPED,   /* code = stopping signal */
+	PT_WS_CONTINUED,
+};
+
+struct pt_wstatus {
+	uint8_t kind;    /* enum pt_ws_kind */
+	bool core;
+	int code;
+};
+
+enum pt_arch {
+	PT_ARCH_X86_64 = 0,
+	PT_ARCH_I386,
+	PT_ARCH_X32,
+	PT_ARCH__COUNT
+};
+
+enum pt_spawn_kind {
+	PT_SPAWN_FORK = 0,   /* a new process with a copied address space */
+	PT_SPAWN_VFORK,      /* a new process sharing memory, parent blocked until exec/exit */
+	PT_SPAWN_CLONE,      /* a new process made by clone/clone3 with other flags */
+	PT_SPAWN_THREAD,     /* CLONE_THREAD: a new task in the same thread group */
+	PT_SPAWN__COUNT
+};
+
+enum pt_exit_how {
+	PT_EXIT_GROUP = 0,   /* this task called exit_group (exit(3), _exit(2), return from main) */
+	PT_EXIT_THREAD,      /* this task called exit(2): only this thread ends */
+	PT_EXIT_SIGNAL,      /* killed by a signal */
+	PT_EXIT_BY_OTHER,    /* ended because another thread called exit_group or execve */
+	PT_EXIT__COUNT
+};
+
+/* One stack frame (issue: -k). */
+struct pt_frame {
+	uint64_t ip;
+	uint64_t off;          /* ip - start of func, when func is known */
+	const char *func;      /* may be NULL */
+	const char *module;    /* mapped file, may be NULL */
+	uint64_t module_off;   /* ip - start of the mapping + its file offset */
+};
+
+struct pt_stack {
+	const struct pt_frame *frames;
+	size_t n;
+	const char *error;     /* why the unwind stopped early, or NULL */
+};
+
+/* ---- exec anatomy (maps, ELF, fds, env) ---- */
+
+#define PT_PROT_R 1u
+#define PT_PROT_W 2u
+#define PT_PROT_X 4u
+#define PT_PROT_SHARED 8u   /* 's' in /proc/PID/maps, else private */
+
+struct pt_map {
+	uint64_t start, end, offset;
+	uint32_t prot;         /* PT_PROT_* */
+	uint32_t dev_major, dev_minor;
+	uint64_t inode;
+	const char *path;      /* "" for anonymous, "[stack]", "/x (deleted)"... */
+};
+
+struct pt_maps {
+	const struct pt_map *v;
+	size_t n;
+	bool truncated;        /* more lines than we keep */
+};
+
+struct pt_elf_seg {         /* one PT_LOAD */
+	uint64_t offset, vaddr, filesz, memsz, align;
+	uint32_t flags;         /* PF_R|PF_W|PF_X */
+	int map_index;          /* the line of maps_after holding it at runtime, or -1 */
+};
+
+struct pt_elf_sec {
+	const char *name;       /* ".text", ".rodata", ".data", ".bss" */
+	uint64_t offset, addr, size;
+};
+
+struct pt_elf_info {
+	const char *error;      /* non-NULL: the file could not be read as ELF; nothing below is valid */
+	int elf_class;          /* 32 or 64 */
+	int type;               /* ET_EXEC, ET_DYN... */
+	int machine;            /* EM_X86_64... */
+	uint64_t entry;
+	const char *interp;     /* PT_INTERP, or NULL for a static image */
+	const struct pt_elf_seg *segs;
+	size_t nsegs;
+	const struct pt_elf_sec *secs;
+	size_t nsecs;
+};
+
+struct pt_exec_layout {     /* where the image really landed, from /proc/PID/auxv */
+	bool valid;
+	uint64_t load_bias;     /* AT_ENTRY - e_entry for ET_DYN, 0 for ET_EXEC */
+	uint64_t at_entry, at_phdr, at_base;
+};
+
+struct pt_fd {
+	int fd;
+	const char *target;     /* readlink of /proc/PID/fd/N: a path, "pipe:[123]"... */
+	uint64_t pos;
+	uint32_t flags;         /* open flags from fdinfo (octal there) */
+	bool cloexec;
+	bool leaked;            /* open across exec, not 0/1/2, no O_CLOEXEC */
+};
+
+struct pt_env_change {
+	const char *name;
+	const char *old_val;    /* NULL: added */
+	const char *new_val;    /* NULL: removed */
+};
+
+struct pt_exec_detail {
+	const char *exe;        /* /proc/PID/exe after exec */
+	const char *cwd;
+	const char *interp_script; /* for "#!" files: the interpreter line, else NULL */
+	struct pt_maps maps_before, maps_after;
+	struct pt_elf_info elf;
+	struct pt_exec_layout layout;
+	const struct pt_fd *fds;
+	size_t nfds;
+	const struct pt_env_change *env;
+	size_t nenv;
+	bool env_known;         /* false: no previous image to diff against */
+};
+
+/* ---- per-kind payloads ---- */
+
+struct pt_ev_start {
+	int version;            /* PT_TRACE_FORMAT_VERSION */
+	const char *tool_version;
+	uint64_t realtime_ns;   /* CLOCK_REALTIME at ts 0 */
+	const char *const *argv;  /* the traced command line */
+	size_t argc;
+	bool seccomp;
+};
+
+struct pt_ev_spawn {
+	pid_t child;
+	uint8_t kind;           /* enum pt_spawn_kind */
+	int syscall;            /* x86_64 nr of fork/vfork/clone/clone3, -1 unknown */
+	uint64_t flags;         /* clone flags (0 for fork/vfork) */
+};
+
+struct pt_ev_exec {
+	const char *path;       /* as passed to execve */
+	const char *const *argv;
+	size_t argc;
+	bool argv_truncated;
+	pid_t old_pid;          /* the thread that exec'd, when not the leader; else 0 */
+	int syscall;            /* execve or execveat (x86_64 numbering), -1 unknown */
+	const struct pt_exec_detail *detail;   /* NULL with --maps=none and nothing else asked */
+};
+
+struct pt_ev_exec_failed {
+	const char *path;
+	int err;                /* positive errno */
+	int syscall;
+};
+
+struct pt_ev_syscall {      /* any traced syscall without a lifecycle meaning */
+	int nr;
+	uint8_t arch;           /* enum pt_arch */
+	uint8_t nargs;
+	uint64_t args[6];
+	const char *str[6];     /* decoded string arguments (NULL where not a string) */
+	int64_t ret;
+	int err;                /* positive errno when ret is -errno, else 0 */
+};
+
+struct pt_ev_wait {
+	int syscall;            /* wait4 or waitid (x86_64 numbering) */
+	int64_t id;             /* wait4: pid argument; waitid: id argument */
+	int idtype;             /* waitid only: P_ALL, P_PID, P_PGID, P_PIDFD; -1 for wait4 */
+	int options;
+	int64_t ret;
+	int err;                /* positive errno on failure */
+	pid_t child;            /* whose status was returned, 0 when none (WNOHANG) */
+	struct pt_wstatus status;
+};
+
+struct pt_ev_signal {       /* a signal was delivered to the task */
+	int sig;
+	int code;               /* si_code */
+	pid_t sender;           /* si_pid for SI_USER/SI_TKILL/SI_QUEUE, else 0 */
+};
+
+struct pt_ev_stopped {      /* group-stop */
+	int sig;
+};
+
+struct pt_ev_exit {
+	struct pt_wstatus status;   /* EXITED or SIGNALED */
+	uint8_t how;                /* enum pt_exit_how */
+};
+
+struct pt_ev_reap {
+	pid_t child;
+	pid_t by;               /* reaper tgid, 0 when not seen (outside the trace or the kernel) */
+	bool autoreap;          /* SIGCHLD ignored / SA_NOCLDWAIT: the kernel reaped it */
+	uint64_t zombie_ns;
+};
+
+struct pt_ev_reparent {
+	pid_t from, to;
+};
+
+struct pt_ev_end {
+	int exit_status;        /* what ptrace-tour exits with */
+	struct pt_wstatus root; /* how the root process ended */
+	bool interrupted;
+	int by_signal;          /* the signal that interrupted the tracer, or 0 */
+	uint64_t stops;         /* ptrace stops handled, all kinds */
+};
+
+struct pt_event {
+	enum pt_ev_kind kind;
+	uint64_t ts_ns;         /* CLOCK_MONOTONIC since the start event */
+	pid_t pid;              /* tid of the task the event is about */
+	pid_t tgid;
+	const struct pt_stack *stack;   /* only with -k */
+	union {
+		struct pt_ev_start start;
+		struct pt_ev_spawn spawn;
+		struct pt_ev_exec exec;
+		struct pt_ev_exec_failed exec_failed;
+		struct pt_ev_syscall syscall;
+		struct pt_ev_wait wait;
+		struct pt_ev_signal signal;
+		struct pt_ev_stopped stopped;
+		struct pt_ev_exit exit;
+		struct pt_ev_reap reap;
+		struct pt_ev_reparent reparent;
+		struct pt_ev_end end;
+	} u;
+};
+
+const char *pt_event_kind_name(enum pt_ev_kind kind);
+int pt_event_kind_from_name(const char *name);   /* -1 if unknown */
+const char *pt_spawn_kind_name(unsigned kind);
+int pt_spawn_kind_from_name(const char *name);
+const char *pt_exit_how_name(unsigned how);
+int pt_exit_how_from_name(const char *name);
+
+/* Raw wait status <-> decoded form. */
+struct pt_wstatus pt_wstatus_from_raw(int raw);
+int pt_wstatus_to_raw(struct pt_wstatus st);
+/* The exit status a shell would report: N, or 128+signal. */
+int pt_wstatus_shell_code(struct pt_wstatus st);
+
+#endif

@@ -1,0 +1,50 @@
+/* Names and classes from the syscalls/ X-macro tables. */
+#ifndef PT_TABLES_H
+#define PT_TABLES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/event.h"
+
+enum pt_class_bit {
+#define CLASS(s, name, bit) PT_CLASS_BIT_##s = bit,
+#include "classes.def"
+#undef CLASS
+};
+
+#define PT_SYSCALL_MAX 1024     /* covers every x86_64 and i386 number in use */
+
+struct pt_syscall_desc {
+	const char *name;
+	uint32_t classes;       /* 1u << PT_CLASS_BIT_* */
+	const char *sig;        /* argument signature, see syscalls/README.md */
+};
+
+/* NULL when nr is not a known syscall of arch. */
+const struct pt_syscall_desc *pt_syscall_desc(enum pt_arch arch, long nr);
+/* Syscall number of name in arch, or -1. */
+long pt_syscall_nr(enum pt_arch arch, const char *name);
+/* Calls fn for every known syscall of arch. */
+void pt_syscall_each(enum pt_arch arch, void (*fn)(long nr, const struct pt_syscall_desc *d, void *arg), void *arg);
+/* Class bit mask of a class name without the '%', or 0 if unknown. */
+uint32_t pt_class_mask(const char *name);
+const char *pt_arch_name(enum pt_arch arch);
+
+/* "SIGKILL", "SIGRTMIN+3"; unknown numbers print as "SIG<n>" into buf. */
+const char *pt_signal_name(int sig, char *buf, size_t len);
+/* Accepts "SIGKILL", "KILL", "SIGRTMIN+3", "SIG40" or a number; -1 if unknown. */
+int pt_signal_from_name(const char *name);
+/* "ENOENT"; NULL if unknown. */
+const char *pt_errno_name(int err);
+int pt_errno_from_name(const char *name);
+
+/* Symbolic flags "A|B|0x40" into buf; returns buf. */
+const char *pt_clone_flags_str(uint64_t flags, char *buf, size_t len);
+const char *pt_wait_options_str(int options, char *buf, size_t len);
+/* Parses the strings above back (for the log reader); -EINVAL on an unknown name. */
+int pt_clone_flags_parse(const char *s, uint64_t *out);
+int pt_wait_options_parse(const char *s, int *out);
+
+#endif
