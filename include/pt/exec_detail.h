@@ -1,0 +1,16 @@
+/* The exec anatomy: memory maps before and after, the new image's ELF facts
+ * and where they landed, inherited fds, and the environment diff.  Read only
+ * at exec (and at exit with --maps=exit), never per syscall. */
+#ifndef PT_EXEC_DETAIL_H
+#define PT_EXEC_DETAIL_H
+
+#include <stdint.h>
+
+#include "pt/tracer.h"
+
+/* At the execve entry stop: the old image's maps and env, the new env. */
+void pt_exec_detail_on_entry(struct pt_tracer *T, struct pt_task *t, uint64_t envp, unsigned ptr_size);
+/* At PTRACE_EVENT_EXEC: everything else; the result lives in T->arena. */
+const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct pt_task *t);
+
+#endif

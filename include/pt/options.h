@@ -1,0 +1,63 @@
+/* Command line -> struct pt_options.  Pure: no I/O beyond the error text it
+ * returns, so it is unit-tested directly. */
+#ifndef PT_OPTIONS_H
+#define PT_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pt/sink.h"
+#include "pt/tables.h"
+
+enum pt_maps_mode { PT_MAPS_EXEC = 0, PT_MAPS_EXIT, PT_MAPS_NONE };
+
+#define PT_MAX_EXPORTS 8
+
+struct pt_export {
+	const char *format;     /* "chrome", "dot", "svg", "tree", "stats", "jsonl" */
+	const char *path;
+};
+
+/* The set of syscalls to report, per ABI, as bitmaps indexed by number. */
+struct pt_syscall_set {
+	uint8_t bits[PT_ARCH__COUNT][PT_SYSCALL_MAX / 8];
+};
+
+static inline bool pt_set_has(const struct pt_syscall_set *s, unsigned arch, long nr)
+{
+	return nr >= 0 && nr < PT_SYSCALL_MAX && (s->bits[arch][nr >> 3] >> (nr & 7)) & 1;
+}
+
+struct pt_options {
+	const char *out_path;       /* -o: text output, NULL = stderr */
+	const char *log_path;       /* --log: JSONL */
+	struct pt_syscall_set trace;
+	bool seccomp;               /* default true; --no-seccomp */
+	bool kill_on_exit;
+	bool stats;                 /* --stats: ptrace stop counters on stderr at the end */
+	bool quiet;                 /* -q: no summary tree */
+	int summary;                /* -1 default (on for text), 0 off, 1 on */
+	struct pt_text_opts text;
+	enum pt_maps_mode maps;
+	bool stack;                 /* -k */
+	unsigned stack_depth;
+	struct pt_export exports[PT_MAX_EXPORTS];
+	size_t nexports;
+	char *const *argv;          /* the program and its arguments */
+	int argc;
+};
+
+enum pt_cmd { PT_CMD_TRACE = 0, PT_CMD_HELP, PT_CMD_VERSION };
+
+/* Parses argv (argv[0] is the program name).  Returns 0 and fills *o and
+ * *cmd, or -EINVAL with a one-line message (no newline) in err. */
+int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt_cmd *cmd,
+		     char *err, size_t errlen);
+/* Adds the syscalls named by a -e trace= value ("execve,%file,!openat"). */
+int pt_options_parse_trace(const char *spec, struct pt_syscall_set *set, char *err, size_t errlen);
+/* The syscalls every trace reports whatever -e says (exec and wait). */
+void pt_options_add_lifecycle(struct pt_syscall_set *set);
+const char *pt_options_usage(void);
+
+#endif

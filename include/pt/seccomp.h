@@ -1,0 +1,20 @@
+/* The seccomp-bpf filter that makes only reported syscalls stop the tracee. */
+#ifndef PT_SECCOMP_H
+#define PT_SECCOMP_H
+
+#include "pt/options.h"
+
+struct pt_filter;
+
+/* Builds (in the tracer, before fork) a filter returning TRACE for the
+ * syscalls of set that need a stop and ALLOW for everything else, for the
+ * x86_64, i386 and x32 ABIs.  0 or -errno. */
+int pt_seccomp_build(const struct pt_syscall_set *set, struct pt_filter **out);
+/* Loads it into the calling process (the child, just before exec). */
+int pt_seccomp_load(struct pt_filter *f);
+void pt_seccomp_free(struct pt_filter *f);
+/* Whether nr must stop the tracee: clone/fork/vfork/exit arrive as ptrace
+ * events and never need a trap. */
+bool pt_seccomp_needs_trap(enum pt_arch arch, long nr);
+
+#endif

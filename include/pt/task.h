@@ -1,0 +1,102 @@
+/* The table of traced tasks (threads) and processes, with the lifecycle
+ * state the loop keeps for each. */
+#ifndef PT_TASK_H
+#define PT_TASK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pt/arena.h"
+#include "pt/event.h"
+
+enum pt_task_flag {
+	PT_T_STARTED = 1u << 0,    /* its first stop has been handled */
+	PT_T_ANNOUNCED = 1u << 1,  /* its spawn event was emitted (or it is the root) */
+	PT_T_IN_SYSCALL = 1u << 2, /* between a traced entry and its exit */
+	PT_T_STOPPED = 1u << 3,    /* in a group-stop (PTRACE_LISTEN) */
+	PT_T_EXITING = 1u << 4,    /* PTRACE_EVENT_EXIT seen */
+	PT_T_EXIT_SENT = 1u << 5,  /* its exit event was emitted */
+	PT_T_HELD = 1u << 6,       /* new task held at its first stop until its parent's event */
+};
+
+/* What an execve entry left for the exec event or the failure. */
+struct pt_exec_pending {
+	struct pt_arena arena;
+	const char *path;
+	const char *const *argv;
+	size_t argc;
+	bool argv_truncated;
+	int syscall;                /* x86_64 number */
+	struct pt_maps maps_before;
+	const char *const *envp;
+	size_t envc;
+	bool env_truncated;
+};
+
+struct pt_proc;
+
+struct pt_task {
+	pid_t tid;
+	uint32_t flags;             /* enum pt_task_flag */
+	struct pt_proc *proc;       /* NULL while held and unannounced */
+	/* the traced syscall in flight (PT_T_IN_SYSCALL) */
+	int sc_nr;
+	uint8_t sc_arch;
+	uint8_t sc_kind;            /* enum pt_sc_kind in tracer.h */
+	uint64_t sc_args[6];
+	uint8_t exit_how;           /* from PTRACE_EVENT_EXIT */
+	int exit_raw;               /* its status, for a task that never reports death */
+	pid_t held_ppid;            /* PT_T_HELD: the parent's tgid read from /proc */
+	pid_t held_tgid;
+	struct pt_exec_pending *exec;
+	struct pt_task *hnext;
+};
+
+struct pt_proc {
+	pid_t tgid;
+	pid_t ppid;                 /* real parent's tgid as we know it */
+	int ntasks;                 /* traced tasks alive in the group */
+	bool dead;                  /* the leader reported death: a zombie or gone */
+	uint64_t died_ns;
+	/* the tree of processes we know, for orphan detection */
+	struct pt_proc *parent, *first_child, *next_sibling, *prev_sibling;
+	/* environment of the current image, for the env diff of the next exec */
+	struct pt_arena env_arena;
+	const char *const *env;
+	size_t envc;
+	bool env_known;
+	struct pt_proc *hnext;
+};
+
+struct pt_tasks {
+	struct pt_task **tb;        /* buckets by tid */
+	size_t tcap, tcount;
+	struct pt_proc **pb;        /* buckets by tgid */
+	size_t pcap, pcount;
+};
+
+int pt_tasks_init(struct pt_tasks *ts);
+void pt_tasks_free(struct pt_tasks *ts);
+
+struct pt_task *pt_task_find(struct pt_tasks *ts, pid_t tid);
+/* A new task record (flags 0, no proc); NULL on ENOMEM. */
+struct pt_task *pt_task_add(struct pt_tasks *ts, pid_t tid);
+/* Drops the task; its proc loses one task but stays until pt_proc_remove. */
+void pt_task_remove(struct pt_tasks *ts, struct pt_task *t);
+/* Re-keys a task to a new tid (a non-leader thread that exec'd). */
+void pt_task_rekey(struct pt_tasks *ts, struct pt_task *t, pid_t tid);
+void pt_task_attach(struct pt_task *t, struct pt_proc *p);
+
+struct pt_proc *pt_proc_find(struct pt_tasks *ts, pid_t tgid);
+struct pt_proc *pt_proc_add(struct pt_tasks *ts, pid_t tgid, pid_t ppid);
+/* Moves p under the process new_ppid (NULL parent when it is not traced). */
+void pt_proc_reparent(struct pt_tasks *ts, struct pt_proc *p, pid_t new_ppid);
+void pt_proc_remove(struct pt_tasks *ts, struct pt_proc *p);
+
+/* Iteration over every task (order unspecified); fn may not add or remove. */
+void pt_tasks_each(struct pt_tasks *ts, void (*fn)(struct pt_task *t, void *arg), void *arg);
+void pt_procs_each(struct pt_tasks *ts, void (*fn)(struct pt_proc *p, void *arg), void *arg);
+
+#endif

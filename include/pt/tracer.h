@@ -1,0 +1,88 @@
+/* The tracer's state, shared by the modules that turn kernel stops into
+ * events (loop.c, syscall.c, lifecycle.c, exec.c).  Sinks never see it. */
+#ifndef PT_TRACER_H
+#define PT_TRACER_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "pt/arena.h"
+#include "pt/event.h"
+#include "pt/options.h"
+#include "pt/sink.h"
+#include "pt/task.h"
+
+/* Syscalls whose meaning the tracer decodes itself. */
+enum pt_sc_kind {
+	PT_SK_GENERIC = 0,
+	PT_SK_EXECVE,
+	PT_SK_EXECVEAT,
+	PT_SK_WAIT4,
+	PT_SK_WAITPID,      /* i386 */
+	PT_SK_WAITID,
+	PT_SK_NORETURN,     /* exit, exit_group, rt_sigreturn: no exit stop to pair */
+};
+
+/* Stop counters (--stats, and the `stops` of the end event). */
+enum pt_stop_kind {
+	PT_STOP_SECCOMP = 0,
+	PT_STOP_SYSCALL_ENTRY,
+	PT_STOP_SYSCALL_EXIT,
+	PT_STOP_EVENT,       /* fork/vfork/clone/exec/exit/vfork-done */
+	PT_STOP_GROUP,       /* PTRACE_EVENT_STOP: group-stop, first stop, listen wake-up */
+	PT_STOP_SIGNAL,
+	PT_STOP_DEATH,       /* not a stop: a death report */
+	PT_STOP__COUNT
+};
+
+struct pt_elf_cache;
+
+struct pt_tracer {
+	const struct pt_options *opt;
+	struct pt_sinks *sinks;
+	struct pt_tasks tasks;
+	struct pt_arena arena;      /* per event; reset after each emit */
+	struct pt_elf_cache *elf_cache;
+	uint64_t t0;                /* CLOCK_MONOTONIC ns at start */
+	pid_t root;
+	bool root_done;
+	struct pt_wstatus root_status;
+	uint8_t sc_kind[PT_ARCH__COUNT][PT_SYSCALL_MAX];
+	uint64_t stops[PT_STOP__COUNT];
+	size_t nheld;               /* tasks held at their first stop */
+	volatile sig_atomic_t interrupted;   /* the signal that asked us to stop */
+	bool shutting_down;
+};
+
+uint64_t pt_now_ns(void);
+
+/* Fills the common fields (ts, pid, tgid) and hands ev to every sink, then
+ * frees the event's arena memory. */
+void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid);
+
+/* syscall.c: a traced syscall's entry and exit (seccomp or PTRACE_SYSCALL). */
+struct __ptrace_syscall_info;
+void pt_syscall_on_entry(struct pt_tracer *T, struct pt_task *t, const struct __ptrace_syscall_info *si,
+			 enum pt_arch arch, long nr);
+void pt_syscall_on_exit(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool is_error);
+
+/* lifecycle.c: deaths, zombies, reaping, orphans. */
+void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status);
+void pt_lifecycle_on_reaped(struct pt_tracer *T, pid_t reaper_tgid, pid_t child, bool by_wait);
+void pt_lifecycle_finish(struct pt_tracer *T);
+
+/* exec.c: the exec anatomy (maps, ELF, fds, env). */
+void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t);
+/* At PTRACE_EVENT_EXEC, reported under the leader's tid: old_tid is the
+ * thread that exec'd.  Returns the task now holding the leader's tid. */
+struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t old_tid);
+
+/* loop.c: lets go of held new tasks whose parent died before reporting them. */
+void pt_loop_release_orphans(struct pt_tracer *T);
+
+/* The whole trace: returns 0 and the exit status ptrace-tour should use, or
+ * -errno for a failure to start (with a message in err). */
+int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char *path, int *exit_status,
+		 char *err, size_t errlen);
+
+#endif

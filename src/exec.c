@@ -1,0 +1,91 @@
+/* execve/execveat: what the caller asked for (read at the entry stop, before
+ * the old image is gone) and what the kernel loaded (at PTRACE_EVENT_EXEC). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/exec_detail.h"
+#include "pt/tables.h"
+#include "pt/tracee_mem.h"
+#include "pt/tracer.h"
+
+#define PT_PATH_MAX 4096
+#define PT_ARGV_MAX_N 4096
+#define PT_ARGV_MAX_BYTES (256 * 1024)
+
+void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
+{
+	struct pt_exec_pending *x = t->exec;
+	if (!x) {
+		x = calloc(1, sizeof(*x));
+		if (!x)
+			return;
+		pt_arena_init(&x->arena);
+		t->exec = x;
+	}
+	pt_arena_reset(&x->arena);
+	struct pt_arena *a = &x->arena;
+	const char *path = NULL;
+	struct pt_strvec argv = {0};
+	bool at = t->sc_kind == PT_SK_EXECVEAT;
+	const uint64_t *args = t->sc_args;
+	unsigned ptr = t->sc_arch == PT_ARCH_I386 ? 4 : 8;
+
+	x->syscall = (int)pt_syscall_nr(PT_ARCH_X86_64, at ? "execveat" : "execve");
+	if (pt_mem_read_str(t->tid, args[at ? 1 : 0], PT_PATH_MAX, a, &path, NULL, NULL) < 0)
+		path = NULL;
+	x->path = path;
+	if (pt_mem_read_strvec(t->tid, args[at ? 2 : 1], ptr, PT_ARGV_MAX_N, PT_ARGV_MAX_BYTES, a, &argv) == 0) {
+		x->argv = argv.v;
+		x->argc = argv.n;
+		x->argv_truncated = argv.truncated;
+	} else {
+		x->argv = NULL;
+		x->argc = 0;
+		x->argv_truncated = true;
+	}
+	x->envp = NULL;
+	x->envc = 0;
+	if (T->opt->maps != PT_MAPS_NONE)
+		pt_exec_detail_on_entry(T, t, args[at ? 3 : 2], ptr);
+}
+
+struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t old_tid)
+{
+	if (old_tid > 0 && old_tid != t->tid) {
+		/* A non-leader thread exec'd: the kernel killed every other thread,
+		 * and the exec'ing thread took over the leader's tid.  The old
+		 * leader never reports its own death. */
+		struct pt_task *old = pt_task_find(&T->tasks, old_tid);
+		if (old) {
+			if (!(t->flags & PT_T_EXIT_SENT) && (t->flags & PT_T_ANNOUNCED)) {
+				struct pt_event ev = {.kind = PT_EV_EXIT};
+				ev.u.exit.status = pt_wstatus_from_raw((t->flags & PT_T_EXITING) ? t->exit_raw : 0);
+				ev.u.exit.how = PT_EXIT_BY_OTHER;
+				pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
+			}
+			if (t->flags & PT_T_HELD)
+				T->nheld--;
+			pid_t leader = t->tid;
+			pt_task_remove(&T->tasks, t);
+			pt_task_rekey(&T->tasks, old, leader);
+			t = old;
+		}
+	}
+	struct pt_event ev = {.kind = PT_EV_EXEC};
+	struct pt_exec_pending *x = t->exec;
+	ev.u.exec.old_pid = old_tid != t->tid ? old_tid : 0;
+	ev.u.exec.syscall = x ? x->syscall : -1;
+	ev.u.exec.path = x && x->path ? x->path : "";
+	if (x) {
+		ev.u.exec.argv = x->argv;
+		ev.u.exec.argc = x->argc;
+		ev.u.exec.argv_truncated = x->argv_truncated;
+	}
+	if (T->opt->maps != PT_MAPS_NONE)
+		ev.u.exec.detail = pt_exec_detail_on_event(T, t);
+	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
+	if (x)
+		pt_arena_reset(&x->arena);
+	return t;
+}

@@ -1,0 +1,185 @@
+/* Deaths, zombies, reaping and orphans.
+ *
+ * A traced process that dies is visible to its real parent only after the
+ * tracer's own waitpid consumed its death report (kernel/exit.c: "A zombie
+ * ptracee is only visible to its ptracer"), so the zombie time we report
+ * runs from that report to the parent's successful wait. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pt/procfs.h"
+#include "pt/tracer.h"
+
+static void emit_reap(struct pt_tracer *T, struct pt_proc *p, pid_t by, bool autoreap)
+{
+	struct pt_event ev = {.kind = PT_EV_REAP};
+	ev.u.reap.child = p->tgid;
+	ev.u.reap.by = by;
+	ev.u.reap.autoreap = autoreap;
+	ev.u.reap.zombie_ns = pt_now_ns() - p->died_ns;
+	pt_tracer_emit(T, &ev, p->tgid, p->tgid);
+}
+
+void pt_lifecycle_on_reaped(struct pt_tracer *T, pid_t reaper_tgid, pid_t child, bool by_wait)
+{
+	struct pt_proc *p = pt_proc_find(&T->tasks, child);
+	(void)by_wait;
+	if (!p || !p->dead)
+		return;
+	emit_reap(T, p, reaper_tgid, false);
+	pt_proc_remove(&T->tasks, p);
+}
+
+static bool proc_exists(pid_t pid)
+{
+	char path[32];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return stat(path, &st) == 0;
+}
+
+struct wait_scan {
+	pid_t tgid;
+	bool waiting;
+};
+
+static void find_waiter(struct pt_task *t, void *arg)
+{
+	struct wait_scan *w = arg;
+	if (t->proc && t->proc->tgid == w->tgid && (t->flags & PT_T_IN_SYSCALL) &&
+	    (t->sc_kind == PT_SK_WAIT4 || t->sc_kind == PT_SK_WAITPID || t->sc_kind == PT_SK_WAITID))
+		w->waiting = true;
+}
+
+/* A process just became a zombie.  Decide who will reap it, if we can. */
+static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
+{
+	if (p->tgid == T->root) {
+		/* We are the root's real parent: our waitpid reaped it. */
+		emit_reap(T, p, 0, false);
+		pt_proc_remove(&T->tasks, p);
+		return;
+	}
+	struct pt_proc *parent = pt_proc_find(&T->tasks, p->ppid);
+	if (!parent || parent->dead) {
+		/* Its parent is outside the trace (init after a reparenting, or a
+		 * process we never traced): the reaping happens out of sight. */
+		emit_reap(T, p, 0, false);
+		pt_proc_remove(&T->tasks, p);
+		return;
+	}
+	if (proc_exists(p->tgid))
+		return;     /* a zombie, until the parent's wait reports it */
+	/* Gone already.  Either the parent was blocked in a wait that took it
+	 * (its exit stop will report the reap), or the kernel reaped it because
+	 * the parent ignores SIGCHLD or set SA_NOCLDWAIT. */
+	struct wait_scan w = {parent->tgid, false};
+	pt_tasks_each(&T->tasks, find_waiter, &w);
+	if (w.waiting)
+		return;
+	emit_reap(T, p, 0, true);
+	pt_proc_remove(&T->tasks, p);
+}
+
+/* The children of a dead process were re-parented by the kernel before its
+ * death was reported; /proc tells us to whom (init or a subreaper). */
+static void adopt_orphans(struct pt_tracer *T, struct pt_proc *dead)
+{
+	struct pt_proc *c = dead->first_child;
+	while (c) {
+		struct pt_proc *next = c->next_sibling;
+		struct pt_proc_status st;
+		pid_t to = 1;
+		bool known = pt_procfs_read_status(c->tgid, &st) == 0;
+		if (known)
+			to = st.ppid;
+		if (!known && c->dead) {
+			/* a zombie child, reaped already by its new parent */
+			emit_reap(T, c, 0, false);
+			pt_proc_remove(&T->tasks, c);
+		} else if (to != dead->tgid) {
+			struct pt_event ev = {.kind = PT_EV_REPARENT};
+			ev.u.reparent.from = dead->tgid;
+			ev.u.reparent.to = to;
+			pt_tracer_emit(T, &ev, c->tgid, c->tgid);
+			pt_proc_reparent(&T->tasks, c, to);
+			if (c->dead)
+				settle_zombie(T, c);
+		}
+		c = next;
+	}
+}
+
+void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
+{
+	struct pt_event ev = {.kind = PT_EV_EXIT};
+	struct pt_proc *p = t->proc;
+	pid_t tgid = p ? p->tgid : t->tid;
+	ev.u.exit.status = pt_wstatus_from_raw(status);
+	if (WIFSIGNALED(status))
+		ev.u.exit.how = PT_EXIT_SIGNAL;
+	else if (t->flags & PT_T_EXITING)
+		ev.u.exit.how = t->exit_how;
+	else    /* zapped by SIGKILL from a group exit: no PTRACE_EVENT_EXIT stop */
+		ev.u.exit.how = PT_EXIT_BY_OTHER;
+	if (!(t->flags & PT_T_EXIT_SENT) && (t->flags & PT_T_ANNOUNCED))
+		pt_tracer_emit(T, &ev, t->tid, tgid);
+	bool leader = p && t->tid == p->tgid;
+	if (t->flags & PT_T_HELD)
+		T->nheld--;
+	pt_task_remove(&T->tasks, t);
+	if (!leader)
+		return;
+	/* The leader's death is reported after every other thread's: the whole
+	 * process is gone now, a zombie for its parent. */
+	if (p->tgid == T->root) {
+		T->root_done = true;
+		T->root_status = pt_wstatus_from_raw(status);
+	}
+	p->dead = true;
+	p->died_ns = pt_now_ns();
+	adopt_orphans(T, p);
+	settle_zombie(T, p);
+}
+
+struct leftovers {
+	pid_t *v;
+	size_t n, cap;
+};
+
+static void collect_dead(struct pt_proc *p, void *arg)
+{
+	struct leftovers *l = arg;
+	if (!p->dead)
+		return;
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 64;
+		pid_t *nv = realloc(l->v, ncap * sizeof(*nv));
+		if (!nv)
+			return;
+		l->v = nv;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = p->tgid;
+}
+
+void pt_lifecycle_finish(struct pt_tracer *T)
+{
+	/* Zombies whose reaping we never saw: their parent died or left the
+	 * trace without waiting, and init took them. */
+	struct leftovers l = {NULL, 0, 0};
+	pt_procs_each(&T->tasks, collect_dead, &l);
+	for (size_t i = 0; i < l.n; i++) {
+		struct pt_proc *p = pt_proc_find(&T->tasks, l.v[i]);
+		if (p) {
+			emit_reap(T, p, 0, false);
+			pt_proc_remove(&T->tasks, p);
+		}
+	}
+	free(l.v);
+}

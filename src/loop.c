@@ -1,0 +1,632 @@
+/* The ptrace loop: the only caller of waitpid(__WALL) and of the restart
+ * requests.  One function, dispatch(), classifies every stop the kernel can
+ * report (see man 2 ptrace, and ../shared/ptrace-notes.md):
+ *
+ *   SIGTRAP|0x80               syscall entry/exit (--no-seccomp, or the exit
+ *                              of a call whose seccomp stop asked for it)
+ *   PTRACE_EVENT_SECCOMP       a filtered syscall's entry
+ *   PTRACE_EVENT_FORK/VFORK/CLONE, EXEC, EXIT, VFORK_DONE
+ *   PTRACE_EVENT_STOP          a new task's first stop, a group-stop, or the
+ *                              wake-up of a PTRACE_LISTEN'ed task
+ *   any other stop             signal-delivery stop: re-inject the signal
+ */
+#include <errno.h>
+#include <sched.h>
+#include <linux/audit.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/time.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pt/elfinfo.h"
+#include "pt/launch.h"
+#include "pt/procfs.h"
+#include "pt/seccomp.h"
+#include "pt/tracee_mem.h"
+#include "pt/tracer.h"
+
+#ifndef PTRACE_EVENT_STOP
+#define PTRACE_EVENT_STOP 128
+#endif
+#define X32_SYSCALL_BIT 0x40000000u
+
+static volatile sig_atomic_t g_interrupted;
+
+uint64_t pt_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid)
+{
+	ev->ts_ns = pt_now_ns() - T->t0;
+	ev->pid = pid;
+	ev->tgid = tgid;
+	pt_sinks_emit(T->sinks, ev);
+	pt_arena_reset(&T->arena);
+}
+
+static pid_t tgid_of(const struct pt_task *t)
+{
+	return t->proc ? t->proc->tgid : t->tid;
+}
+
+/* ---- restarts ---- */
+
+/* ESRCH from any request means the task died under us (SIGKILL, exit of
+ * its group): not an error, its death report is on its way. */
+static void resume(struct pt_tracer *T, struct pt_task *t, int sig)
+{
+	int req = (!T->opt->seccomp || (t->flags & PT_T_IN_SYSCALL)) ? PTRACE_SYSCALL : PTRACE_CONT;
+	ptrace(req, t->tid, NULL, (void *)(long)sig);
+}
+
+static void release_held(struct pt_tracer *T, struct pt_task *t, int sig)
+{
+	t->flags &= ~PT_T_HELD;
+	T->nheld--;
+	resume(T, t, sig);
+}
+
+/* ---- new tasks ---- */
+
+static bool is_group_stop_sig(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static enum pt_arch arch_of_regs(const struct user_regs_struct *r)
+{
+	return r->cs == 0x23 ? PT_ARCH_I386 : PT_ARCH_X86_64;
+}
+
+/* What the parent called, read from its registers at the event stop (no
+ * trap was needed for fork/clone: see seccomp.c). */
+static void spawn_details(struct pt_tracer *T, struct pt_task *parent, int event, struct pt_ev_spawn *sp)
+{
+	struct user_regs_struct r;
+	sp->syscall = -1;
+	sp->flags = 0;
+	if (ptrace(PTRACE_GETREGS, parent->tid, NULL, &r) == 0) {
+		enum pt_arch arch = arch_of_regs(&r);
+		long nr = (long)(r.orig_rax & ~(uint64_t)X32_SYSCALL_BIT);
+		uint64_t arg0 = arch == PT_ARCH_I386 ? r.rbx : r.rdi;
+		const struct pt_syscall_desc *d = pt_syscall_desc(arch, nr);
+		if (d) {
+			sp->syscall = (int)pt_syscall_nr(PT_ARCH_X86_64, d->name);
+			if (!strcmp(d->name, "clone")) {
+				sp->flags = arg0;
+			} else if (!strcmp(d->name, "clone3")) {
+				uint64_t flags;     /* struct clone_args starts with flags */
+				if (pt_mem_read(parent->tid, arg0, &flags, sizeof(flags)) == 0)
+					sp->flags = flags;
+			}
+		}
+	}
+	(void)T;
+	if (sp->flags & CLONE_THREAD)
+		sp->kind = PT_SPAWN_THREAD;
+	else if (event == PTRACE_EVENT_VFORK || (sp->flags & CLONE_VFORK))
+		sp->kind = PT_SPAWN_VFORK;
+	else if (sp->flags & (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PARENT | CLONE_NEWNS |
+			      CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC |
+			      CLONE_NEWCGROUP | CLONE_IO | CLONE_SYSVSEM))
+		sp->kind = PT_SPAWN_CLONE;
+	else
+		sp->kind = PT_SPAWN_FORK;   /* glibc's fork() is clone(SIGCHLD|CHILD_SETTID|...) */
+}
+
+/* Gives a new task its process, then emits its spawn event. */
+static void announce(struct pt_tracer *T, struct pt_task *child, pid_t parent_tid, pid_t parent_tgid,
+		     pid_t parent_ppid, const struct pt_ev_spawn *sp)
+{
+	if (sp->kind == PT_SPAWN_THREAD) {
+		struct pt_proc *p = pt_proc_find(&T->tasks, parent_tgid);
+		if (!p)
+			p = pt_proc_add(&T->tasks, parent_tgid, parent_ppid);
+		pt_task_attach(child, p);
+	} else {
+		struct pt_proc *old = pt_proc_find(&T->tasks, child->tid);
+		if (old)    /* a recycled pid whose previous life we never saw reaped */
+			pt_proc_remove(&T->tasks, old);
+		pid_t ppid = (sp->flags & CLONE_PARENT) ? parent_ppid : parent_tgid;
+		pt_task_attach(child, pt_proc_add(&T->tasks, child->tid, ppid));
+	}
+	child->flags |= PT_T_ANNOUNCED;
+	struct pt_event ev = {.kind = PT_EV_SPAWN};
+	ev.u.spawn = *sp;
+	ev.u.spawn.child = child->tid;
+	pt_tracer_emit(T, &ev, parent_tid, parent_tgid);
+}
+
+static void on_new_task_event(struct pt_tracer *T, struct pt_task *parent, int event)
+{
+	unsigned long msg = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, NULL, &msg) < 0 || !msg)
+		return;
+	pid_t ctid = (pid_t)msg;
+	struct pt_task *child = pt_task_find(&T->tasks, ctid);
+	if (!child && !(child = pt_task_add(&T->tasks, ctid)))
+		return;
+	struct pt_ev_spawn sp;
+	spawn_details(T, parent, event, &sp);
+	pid_t ptgid = tgid_of(parent);
+	announce(T, child, parent->tid, ptgid, parent->proc ? parent->proc->ppid : 0, &sp);
+	if (child->flags & PT_T_HELD) {
+		if (T->shutting_down && T->opt->seccomp)
+			kill(ctid, SIGKILL);
+		release_held(T, child, 0);
+	}
+}
+
+/* A new task's parent never reported it (the parent was killed between
+ * creating it and its fork event): let it go, naming the parent we read
+ * from /proc when we held it. */
+static void release_orphaned_held(struct pt_task *t, void *arg)
+{
+	struct pt_tracer *T = arg;
+	if (!(t->flags & PT_T_HELD) || (t->flags & PT_T_ANNOUNCED))
+		return;
+	struct pt_proc *p = pt_proc_find(&T->tasks, t->held_tgid == t->tid ? t->held_ppid : t->held_tgid);
+	if (p && !p->dead)
+		return;
+	struct pt_ev_spawn sp = {.kind = t->held_tgid == t->tid ? PT_SPAWN_FORK : PT_SPAWN_THREAD, .syscall = -1};
+	pid_t parent = t->held_tgid == t->tid ? t->held_ppid : t->held_tgid;
+	announce(T, t, parent, parent, p ? p->ppid : 0, &sp);
+	release_held(T, t, 0);
+}
+
+void pt_loop_release_orphans(struct pt_tracer *T)
+{
+	if (T->nheld)
+		pt_tasks_each(&T->tasks, release_orphaned_held, T);
+}
+
+static void on_first_stop(struct pt_tracer *T, struct pt_task *t)
+{
+	t->flags |= PT_T_STARTED;
+	if (T->shutting_down) {
+		if (T->opt->seccomp) {
+			kill(t->tid, SIGKILL);
+			resume(T, t, 0);
+		} else {
+			ptrace(PTRACE_DETACH, t->tid, NULL, NULL);
+		}
+		return;
+	}
+	if (t->flags & PT_T_ANNOUNCED) {
+		resume(T, t, 0);
+		return;
+	}
+	/* The child's first stop can beat its parent's fork event: hold it so
+	 * that no event of the child precedes its spawn in the log. */
+	struct pt_proc_status st;
+	if (pt_procfs_read_status(t->tid, &st) == 0) {
+		t->held_ppid = st.ppid;
+		t->held_tgid = st.tgid;
+	}
+	t->flags |= PT_T_HELD;
+	T->nheld++;
+}
+
+/* ---- stops ---- */
+
+static int syscall_arch(uint32_t audit_arch, uint64_t *nr)
+{
+	if (audit_arch == AUDIT_ARCH_I386)
+		return PT_ARCH_I386;
+	if (*nr & X32_SYSCALL_BIT) {
+		*nr &= ~(uint64_t)X32_SYSCALL_BIT;
+		return PT_ARCH_X32;
+	}
+	return PT_ARCH_X86_64;
+}
+
+static void on_syscall_stop(struct pt_tracer *T, struct pt_task *t, bool seccomp_stop)
+{
+	struct __ptrace_syscall_info si;
+	long n = ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, (void *)sizeof(si), &si);
+	if (n <= 0)
+		goto out;
+	if (si.op == PTRACE_SYSCALL_INFO_ENTRY || si.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+		T->stops[seccomp_stop ? PT_STOP_SECCOMP : PT_STOP_SYSCALL_ENTRY]++;
+		uint64_t nr = si.op == PTRACE_SYSCALL_INFO_SECCOMP ? si.seccomp.nr : si.entry.nr;
+		enum pt_arch arch = syscall_arch(si.arch, &nr);
+		enum pt_arch table = arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : arch;
+		if (pt_set_has(&T->opt->trace, table, (long)nr))
+			pt_syscall_on_entry(T, t, &si, arch, (long)nr);
+	} else if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
+		T->stops[PT_STOP_SYSCALL_EXIT]++;
+		if (t->flags & PT_T_IN_SYSCALL)
+			pt_syscall_on_exit(T, t, si.exit.rval, si.exit.is_error);
+	}
+out:
+	resume(T, t, 0);
+}
+
+static void on_exit_event(struct pt_tracer *T, struct pt_task *t)
+{
+	unsigned long msg = 0;
+	struct user_regs_struct r;
+	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
+	t->exit_raw = (int)msg;
+	t->flags |= PT_T_EXITING;
+	if (WIFSIGNALED(t->exit_raw)) {
+		t->exit_how = PT_EXIT_SIGNAL;
+	} else {
+		/* exit vs exit_group: the syscall this task is leaving through.  A
+		 * thread zapped by another's exit_group is elsewhere. */
+		t->exit_how = PT_EXIT_BY_OTHER;
+		if (ptrace(PTRACE_GETREGS, t->tid, NULL, &r) == 0) {
+			const struct pt_syscall_desc *d =
+				pt_syscall_desc(arch_of_regs(&r), (long)(r.orig_rax & ~(uint64_t)X32_SYSCALL_BIT));
+			if (d && !strcmp(d->name, "exit_group"))
+				t->exit_how = PT_EXIT_GROUP;
+			else if (d && !strcmp(d->name, "exit"))
+				t->exit_how = PT_EXIT_THREAD;
+		}
+	}
+	resume(T, t, 0);
+}
+
+static void on_ptrace_event(struct pt_tracer *T, struct pt_task *t, int event)
+{
+	T->stops[PT_STOP_EVENT]++;
+	switch (event) {
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE:
+		on_new_task_event(T, t, event);
+		resume(T, t, 0);
+		break;
+	case PTRACE_EVENT_EXEC: {
+		unsigned long former = 0;
+		ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former);
+		t = pt_exec_on_event(T, t, (pid_t)former);
+		/* The execve exit stop would only repeat "= 0": skip it. */
+		t->flags &= ~PT_T_IN_SYSCALL;
+		resume(T, t, 0);
+		break;
+	}
+	case PTRACE_EVENT_EXIT:
+		on_exit_event(T, t);
+		break;
+	default:    /* VFORK_DONE and anything newer */
+		resume(T, t, 0);
+		break;
+	}
+}
+
+static void on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
+{
+	T->stops[PT_STOP_GROUP]++;
+	if (!(t->flags & PT_T_STARTED)) {
+		on_first_stop(T, t);
+		return;
+	}
+	if (T->shutting_down && !T->opt->seccomp) {
+		ptrace(PTRACE_DETACH, t->tid, NULL, NULL);
+		return;
+	}
+	if (is_group_stop_sig(sig)) {
+		if (!(t->flags & PT_T_STOPPED)) {
+			t->flags |= PT_T_STOPPED;
+			struct pt_event ev = {.kind = PT_EV_STOPPED};
+			ev.u.stopped.sig = sig;
+			pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
+		}
+		/* LISTEN, not CONT: the task must stay stopped (its parent's
+		 * waitpid(WUNTRACED) sees it) yet wake on SIGCONT. */
+		ptrace(PTRACE_LISTEN, t->tid, NULL, NULL);
+		return;
+	}
+	/* SIGTRAP: woken from LISTEN by SIGCONT, or by our PTRACE_INTERRUPT. */
+	if (t->flags & PT_T_STOPPED) {
+		t->flags &= ~PT_T_STOPPED;
+		struct pt_event ev = {.kind = PT_EV_CONTINUED};
+		pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
+	}
+	resume(T, t, 0);
+}
+
+static void on_signal_stop(struct pt_tracer *T, struct pt_task *t, int sig)
+{
+	T->stops[PT_STOP_SIGNAL]++;
+	if (T->shutting_down && !T->opt->seccomp) {
+		ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)sig);
+		return;
+	}
+	siginfo_t si;
+	struct pt_event ev = {.kind = PT_EV_SIGNAL};
+	ev.u.signal.sig = sig;
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &si) == 0) {
+		ev.u.signal.code = si.si_code;
+		if (si.si_code <= 0 || sig == SIGCHLD)
+			ev.u.signal.sender = si.si_pid;
+	}
+	pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
+	resume(T, t, sig);
+}
+
+/* ---- the loop ---- */
+
+struct stop {
+	pid_t pid;
+	int status;
+};
+
+static void begin_shutdown(struct pt_tracer *T);
+
+static struct stop next_event(struct pt_tracer *T)
+{
+	struct stop s = {0, 0};
+	for (;;) {
+		if (g_interrupted && !T->shutting_down) {
+			T->interrupted = g_interrupted;
+			begin_shutdown(T);
+		}
+		pid_t pid = waitpid(-1, &s.status, __WALL);
+		if (pid > 0) {
+			s.pid = pid;
+			return s;
+		}
+		if (errno != EINTR)
+			return s;   /* ECHILD: no tracee left */
+	}
+}
+
+static bool dispatch(struct pt_tracer *T, struct stop s)
+{
+	if (!s.pid)
+		return false;
+	struct pt_task *t = pt_task_find(&T->tasks, s.pid);
+	if (WIFEXITED(s.status) || WIFSIGNALED(s.status)) {
+		T->stops[PT_STOP_DEATH]++;
+		if (t)
+			pt_lifecycle_on_death(T, t, s.status);
+		pt_loop_release_orphans(T);
+		return true;
+	}
+	if (!WIFSTOPPED(s.status))
+		return true;
+	if (!t && !(t = pt_task_add(&T->tasks, s.pid)))
+		return true;
+	int sig = WSTOPSIG(s.status), event = s.status >> 16;
+	if (sig == (SIGTRAP | 0x80))
+		on_syscall_stop(T, t, false);
+	else if (event == PTRACE_EVENT_SECCOMP)
+		on_syscall_stop(T, t, true);
+	else if (event == PTRACE_EVENT_STOP)
+		on_event_stop(T, t, sig);
+	else if (event)
+		on_ptrace_event(T, t, event);
+	else if (!(t->flags & PT_T_STARTED))
+		on_first_stop(T, t);    /* a signal beat the first stop: rare, treat alike */
+	else
+		on_signal_stop(T, t, sig);
+	return true;
+}
+
+/* ---- interruption ---- */
+
+static void on_interrupt(int sig)
+{
+	g_interrupted = sig;
+	/* waitpid may have been entered just before the flag was set, and
+	 * nothing may ever stop again: a short interval timer makes it return
+	 * EINTR soon in that case. */
+	struct itimerval it = {{0, 50000}, {0, 50000}};
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;   /* no SA_RESTART: waitpid must return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	/* A closed reader of our text output must not kill us mid-log. */
+	signal(SIGPIPE, SIG_IGN);
+}
+
+static void kill_proc(struct pt_proc *p, void *arg)
+{
+	(void)arg;
+	if (!p->dead && p->ntasks > 0)
+		kill(p->tgid, SIGKILL);
+}
+
+static void kill_held(struct pt_task *t, void *arg)
+{
+	struct pt_tracer *T = arg;
+	if (t->flags & PT_T_HELD) {
+		kill(t->tid, SIGKILL);
+		release_held(T, t, 0);
+	}
+}
+
+static void interrupt_task(struct pt_task *t, void *arg)
+{
+	struct pt_tracer *T = arg;
+	if (t->flags & PT_T_HELD) {
+		t->flags &= ~PT_T_HELD;
+		T->nheld--;
+		ptrace(PTRACE_DETACH, t->tid, NULL, NULL);
+		return;
+	}
+	/* Running tasks are interrupted into a stop, where dispatch detaches
+	 * them; a task in LISTEN is woken the same way. */
+	ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
+}
+
+/* seccomp mode: a detached tracee keeps our filter, whose TRACE action then
+ * fails every trapped syscall with ENOSYS; killing is the only honest end.
+ * --no-seccomp: detach everything and let it run. */
+static void begin_shutdown(struct pt_tracer *T)
+{
+	struct itimerval off = {{0, 0}, {0, 0}};
+	T->shutting_down = true;
+	if (T->opt->seccomp) {
+		pt_procs_each(&T->tasks, kill_proc, NULL);
+		pt_tasks_each(&T->tasks, kill_held, T);
+	} else {
+		pt_tasks_each(&T->tasks, interrupt_task, T);
+	}
+	setitimer(ITIMER_REAL, &off, NULL);
+}
+
+/* ---- start and end ---- */
+
+static void init_sc_kinds(struct pt_tracer *T)
+{
+	static const struct {
+		const char *name;
+		uint8_t kind;
+	} named[] = {
+		{"execve", PT_SK_EXECVE}, {"execveat", PT_SK_EXECVEAT}, {"wait4", PT_SK_WAIT4},
+		{"waitpid", PT_SK_WAITPID}, {"waitid", PT_SK_WAITID}, {"exit", PT_SK_NORETURN},
+		{"exit_group", PT_SK_NORETURN}, {"rt_sigreturn", PT_SK_NORETURN}, {"sigreturn", PT_SK_NORETURN},
+	};
+	for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++)
+		for (size_t i = 0; i < sizeof(named) / sizeof(*named); i++) {
+			long nr = pt_syscall_nr(arch, named[i].name);
+			if (nr >= 0 && nr < PT_SYSCALL_MAX)
+				T->sc_kind[arch][nr] = named[i].kind;
+		}
+}
+
+static void emit_start(struct pt_tracer *T)
+{
+	struct pt_event ev = {.kind = PT_EV_START};
+	struct timespec rt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	ev.u.start.version = PT_TRACE_FORMAT_VERSION;
+	ev.u.start.tool_version = PT_VERSION;
+	ev.u.start.realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	ev.u.start.argv = (const char *const *)T->opt->argv;
+	ev.u.start.argc = (size_t)T->opt->argc;
+	ev.u.start.seccomp = T->opt->seccomp;
+	pt_tracer_emit(T, &ev, T->root, T->root);
+}
+
+static void emit_end(struct pt_tracer *T, int exit_status)
+{
+	struct pt_event ev = {.kind = PT_EV_END};
+	ev.u.end.exit_status = exit_status;
+	ev.u.end.root = T->root_status;
+	ev.u.end.interrupted = T->interrupted != 0;
+	ev.u.end.by_signal = T->interrupted;
+	for (int i = 0; i < PT_STOP__COUNT; i++)
+		if (i != PT_STOP_DEATH)
+			ev.u.end.stops += T->stops[i];
+	pt_tracer_emit(T, &ev, T->root, T->root);
+}
+
+static void print_stats(const struct pt_tracer *T)
+{
+	static const char *const names[PT_STOP__COUNT] = {
+		"seccomp", "syscall-entry", "syscall-exit", "event", "event-stop", "signal", "deaths",
+	};
+	uint64_t total = 0;
+	fprintf(stderr, "ptrace-tour: stops:");
+	for (int i = 0; i < PT_STOP__COUNT; i++) {
+		fprintf(stderr, " %s=%llu", names[i], (unsigned long long)T->stops[i]);
+		if (i != PT_STOP_DEATH)
+			total += T->stops[i];
+	}
+	fprintf(stderr, " total=%llu\n", (unsigned long long)total);
+}
+
+int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char *path, int *exit_status,
+		 char *err, size_t errlen)
+{
+	struct pt_tracer T;
+	struct pt_filter *filter = NULL;
+	int rc;
+	memset(&T, 0, sizeof(T));
+	T.opt = o;
+	T.sinks = sinks;
+	pt_arena_init(&T.arena);
+	init_sc_kinds(&T);
+	rc = pt_tasks_init(&T.tasks);
+	if (rc < 0)
+		goto out;
+	T.elf_cache = pt_elf_cache_create(0);
+	if (!T.elf_cache) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	if (o->seccomp) {
+		rc = pt_seccomp_build(&o->trace, &filter);
+		if (rc < 0) {
+			snprintf(err, errlen, "cannot build the seccomp filter: %s", strerror(-rc));
+			goto out;
+		}
+	}
+	unsigned long popts = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+			      PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACESYSGOOD |
+			      PTRACE_O_TRACEVFORKDONE;
+	if (o->seccomp)
+		popts |= PTRACE_O_TRACESECCOMP;
+	if (o->kill_on_exit)
+		popts |= PTRACE_O_EXITKILL;
+	install_handlers();
+	T.t0 = pt_now_ns();
+	rc = pt_launch_spawn(path, o->argv, filter, popts, &T.root);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot start %s: %s", path, strerror(-rc));
+		goto out;
+	}
+	struct pt_task *root = pt_task_add(&T.tasks, T.root);
+	struct pt_proc *rp = pt_proc_add(&T.tasks, T.root, getpid());
+	if (!root || !rp) {
+		kill(T.root, SIGKILL);
+		rc = -ENOMEM;
+		goto out;
+	}
+	pt_task_attach(root, rp);
+	root->flags |= PT_T_STARTED | PT_T_ANNOUNCED;
+	emit_start(&T);
+	resume(&T, root, 0);    /* out of the SIGCONT stop launch left it in */
+
+	while (dispatch(&T, next_event(&T)))
+		;
+
+	pt_lifecycle_finish(&T);
+	int status = pt_wstatus_shell_code(T.root_status);
+	if (T.interrupted)
+		status = 128 + T.interrupted;
+	emit_end(&T, status);
+	if (o->stats)
+		print_stats(&T);
+	*exit_status = status;
+	rc = 0;
+out:
+	pt_seccomp_free(filter);
+	if (T.elf_cache)
+		pt_elf_cache_destroy(T.elf_cache);
+	pt_tasks_free(&T.tasks);
+	pt_arena_free(&T.arena);
+	return rc;
+}

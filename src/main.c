@@ -1,0 +1,101 @@
+/* ptrace-tour: options -> sinks -> pt_trace_run() -> exit status. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/launch.h"
+#include "pt/options.h"
+#include "pt/report.h"
+#include "pt/sink.h"
+#include "pt/tracer.h"
+
+static FILE *open_out(const char *path, const char *what)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "ptrace-tour: cannot write %s '%s': %s\n", what, path, strerror(errno));
+	return f;
+}
+
+static int add_sink(struct pt_sinks *ss, struct pt_sink *s)
+{
+	if (!s) {
+		fprintf(stderr, "ptrace-tour: out of memory\n");
+		return -1;
+	}
+	pt_sinks_add(ss, s);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[512];
+	char path[4096];
+	struct pt_sinks sinks = {0};
+	int status = 1;
+
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return pt_report_main(argc - 1, argv + 1);
+
+	if (pt_options_parse(argc, argv, &o, &cmd, err, sizeof(err)) < 0) {
+		fprintf(stderr, "ptrace-tour: %s\n", err);
+		return 2;
+	}
+	if (cmd == PT_CMD_HELP) {
+		fputs(pt_options_usage(), stdout);
+		return 0;
+	}
+	if (cmd == PT_CMD_VERSION) {
+		printf("ptrace-tour %s\n", PT_VERSION);
+		return 0;
+	}
+	int rc = pt_launch_resolve(o.argv[0], path, sizeof(path));
+	if (rc == -ENOENT) {
+		fprintf(stderr, "ptrace-tour: %s: command not found\n", o.argv[0]);
+		return 127;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "ptrace-tour: %s: %s\n", o.argv[0], strerror(-rc));
+		return 126;
+	}
+
+	/* Every output is opened before the trace starts, so a bad path fails
+	 * at once instead of after the program ran. */
+	FILE *text = stderr;
+	if (o.out_path && !(text = open_out(o.out_path, "the output file")))
+		goto out;
+	if (add_sink(&sinks, pt_sink_text_new(text, text != stderr, &o.text)) < 0)
+		goto out;
+	if (o.log_path) {
+		FILE *log = open_out(o.log_path, "the log");
+		if (!log || add_sink(&sinks, pt_sink_jsonl_new(log, true)) < 0)
+			goto out;
+	}
+	if (o.text.summary && add_sink(&sinks, pt_report_sink_new("tree", text, false, &o.text)) < 0)
+		goto out;
+	for (size_t i = 0; i < o.nexports; i++) {
+		FILE *f = open_out(o.exports[i].path, "the export");
+		if (!f || add_sink(&sinks, pt_report_sink_new(o.exports[i].format, f, true, &o.text)) < 0)
+			goto out;
+	}
+
+	int exit_status = 0;
+	rc = pt_trace_run(&o, &sinks, path, &exit_status, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "ptrace-tour: %s\n", err);
+		pt_sinks_finish(&sinks);
+		goto out;
+	}
+	if ((rc = pt_sinks_finish(&sinks)) < 0) {
+		fprintf(stderr, "ptrace-tour: writing the output failed: %s\n", strerror(-rc));
+		status = exit_status ? exit_status : 1;
+		goto out;
+	}
+	status = exit_status;
+out:
+	pt_sinks_destroy(&sinks);
+	return status;
+}

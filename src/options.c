@@ -1,0 +1,272 @@
+/* Command line parsing. */
+#include "pt/options.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/event.h"
+
+static const char usage_text[] =
+	"usage: ptrace-tour [OPTIONS] [--] PROG [ARGS...]\n"
+	"       ptrace-tour report [--format F] [-o OUT] LOG\n"
+	"\n"
+	"Output:\n"
+	"  -o FILE              text output to FILE (default: stderr)\n"
+	"  --log FILE           JSON Lines trace log (docs/trace-format.md)\n"
+	"  --export FMT:FILE    also render tree|stats|chrome|dot|svg to FILE (repeatable)\n"
+	"  -t, -tt, -ttt        prefix lines with wall time, with microseconds, or epoch\n"
+	"  -r                   prefix lines with the time since the previous line\n"
+	"  -q                   no process-tree summary at the end\n"
+	"  --summary            print the summary even with -o or --log only\n"
+	"  --threads            show threads in the summary instead of folding them\n"
+	"  --explain            explain each lifecycle event in plain words\n"
+	"  --stats              print ptrace stop counters at the end (stderr)\n"
+	"\n"
+	"Tracing:\n"
+	"  -e trace=SET         syscalls to report: names and %process %signal %file\n"
+	"                       %desc %network %memory %ipc %creds %clock %all;\n"
+	"                       !name excludes (default: %process)\n"
+	"  --no-seccomp         stop at every syscall (PTRACE_SYSCALL) instead of a\n"
+	"                       seccomp-bpf filter; allows detaching on interrupt\n"
+	"  --maps=exec|exit|none  memory maps at exec (default), also at exit, or never\n"
+	"  -k, --stack          user stack at spawn, exec, exit and traced syscalls\n"
+	"  --stack-depth N      frames per stack (default 32)\n"
+	"  --kill-on-exit       kill the traced tree if ptrace-tour itself dies\n"
+	"  -h, --help           this text;  -V, --version  the version\n";
+
+const char *pt_options_usage(void)
+{
+	return usage_text;
+}
+
+static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void set_bit(struct pt_syscall_set *s, unsigned arch, long nr, bool on)
+{
+	if (nr < 0 || nr >= PT_SYSCALL_MAX)
+		return;
+	if (on)
+		s->bits[arch][nr >> 3] |= (uint8_t)(1u << (nr & 7));
+	else
+		s->bits[arch][nr >> 3] &= (uint8_t)~(1u << (nr & 7));
+}
+
+struct class_ctx {
+	struct pt_syscall_set *set;
+	unsigned arch;
+	uint32_t mask;          /* 0 = every syscall */
+	bool on;
+};
+
+static void apply_class(long nr, const struct pt_syscall_desc *d, void *arg)
+{
+	struct class_ctx *c = arg;
+	if (!c->mask || (d->classes & c->mask))
+		set_bit(c->set, c->arch, nr, c->on);
+}
+
+static int apply_name(struct pt_syscall_set *set, const char *name, bool on)
+{
+	bool found = false;
+	for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++) {
+		long nr = pt_syscall_nr(arch, name);
+		if (nr >= 0) {
+			set_bit(set, arch, nr, on);
+			found = true;
+		}
+	}
+	return found ? 0 : -ENOENT;
+}
+
+void pt_options_add_lifecycle(struct pt_syscall_set *set)
+{
+	static const char *const always[] = {"execve", "execveat", "wait4", "waitid", "waitpid"};
+	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+		apply_name(set, always[i], true);
+}
+
+int pt_options_parse_trace(const char *spec, struct pt_syscall_set *set, char *err, size_t errlen)
+{
+	char buf[1024];
+	if (strlen(spec) >= sizeof(buf))
+		return fail(err, errlen, "-e trace: value too long");
+	strcpy(buf, spec);
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		bool on = true;
+		if (*tok == '!') {
+			on = false;
+			tok++;
+		}
+		if (!strcmp(tok, "all") || !strcmp(tok, "%all")) {
+			for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++) {
+				struct class_ctx c = {set, arch, 0, on};
+				pt_syscall_each(arch, apply_class, &c);
+			}
+		} else if (!strcmp(tok, "none")) {
+			memset(set, 0, sizeof(*set));
+		} else if (*tok == '%') {
+			uint32_t mask = pt_class_mask(tok + 1);
+			if (!mask)
+				return fail(err, errlen, "-e trace: unknown syscall class '%s'", tok);
+			for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++) {
+				struct class_ctx c = {set, arch, mask, on};
+				pt_syscall_each(arch, apply_class, &c);
+			}
+		} else if (!*tok) {
+			return fail(err, errlen, "-e trace: empty syscall name");
+		} else if (apply_name(set, tok, on) < 0) {
+			return fail(err, errlen, "-e trace: unknown syscall '%s'", tok);
+		}
+	}
+	return 0;
+}
+
+enum {
+	OPT_LOG = 1000, OPT_NO_SECCOMP, OPT_KILL_ON_EXIT, OPT_STATS, OPT_SUMMARY, OPT_NO_SUMMARY,
+	OPT_THREADS, OPT_EXPLAIN, OPT_MAPS, OPT_STACK_DEPTH, OPT_EXPORT, OPT_TRACE,
+};
+
+static const struct option long_opts[] = {
+	{"output", required_argument, NULL, 'o'},
+	{"log", required_argument, NULL, OPT_LOG},
+	{"export", required_argument, NULL, OPT_EXPORT},
+	{"trace", required_argument, NULL, OPT_TRACE},
+	{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
+	{"kill-on-exit", no_argument, NULL, OPT_KILL_ON_EXIT},
+	{"stats", no_argument, NULL, OPT_STATS},
+	{"summary", no_argument, NULL, OPT_SUMMARY},
+	{"no-summary", no_argument, NULL, OPT_NO_SUMMARY},
+	{"threads", no_argument, NULL, OPT_THREADS},
+	{"explain", no_argument, NULL, OPT_EXPLAIN},
+	{"maps", required_argument, NULL, OPT_MAPS},
+	{"stack", no_argument, NULL, 'k'},
+	{"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char *const export_formats[] = {"tree", "stats", "chrome", "dot", "svg", "jsonl"};
+
+int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt_cmd *cmd,
+		     char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	o->seccomp = true;
+	o->summary = -1;
+	o->stack_depth = 32;
+	*cmd = PT_CMD_TRACE;
+	bool trace_given = false;
+	int tcount = 0;
+	char *end;
+
+	optind = 0;     /* GNU getopt: full reinitialisation, so tests can parse twice */
+	opterr = 0;
+	int c;
+	/* '+': stop at the first non-option, which is the traced program. */
+	while ((c = getopt_long(argc, argv, "+:o:e:trqkhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->out_path = optarg; break;
+		case OPT_LOG: o->log_path = optarg; break;
+		case 'e':
+			if (strncmp(optarg, "trace=", 6))
+				return fail(err, errlen, "-e: only trace=SET is supported, got '%s'", optarg);
+			optarg += 6;
+			/* fall through */
+		case OPT_TRACE: {
+			int rc = pt_options_parse_trace(optarg, &o->trace, err, errlen);
+			if (rc < 0)
+				return rc;
+			trace_given = true;
+			break;
+		}
+		case 't': tcount++; break;
+		case 'r': o->text.ts = PT_TS_RELATIVE; break;
+		case 'q': o->quiet = true; break;
+		case 'k': o->stack = true; break;
+		case 'h': *cmd = PT_CMD_HELP; return 0;
+		case 'V': *cmd = PT_CMD_VERSION; return 0;
+		case OPT_NO_SECCOMP: o->seccomp = false; break;
+		case OPT_KILL_ON_EXIT: o->kill_on_exit = true; break;
+		case OPT_STATS: o->stats = true; break;
+		case OPT_SUMMARY: o->summary = 1; break;
+		case OPT_NO_SUMMARY: o->summary = 0; break;
+		case OPT_THREADS: o->text.threads = true; break;
+		case OPT_EXPLAIN: o->text.explain = true; break;
+		case OPT_MAPS:
+			if (!strcmp(optarg, "exec"))
+				o->maps = PT_MAPS_EXEC;
+			else if (!strcmp(optarg, "exit"))
+				o->maps = PT_MAPS_EXIT;
+			else if (!strcmp(optarg, "none"))
+				o->maps = PT_MAPS_NONE;
+			else
+				return fail(err, errlen, "--maps: expected exec, exit or none, got '%s'", optarg);
+			break;
+		case OPT_STACK_DEPTH: {
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || v < 1 || v > 256)
+				return fail(err, errlen, "--stack-depth: expected 1..256, got '%s'", optarg);
+			o->stack_depth = (unsigned)v;
+			break;
+		}
+		case OPT_EXPORT: {
+			const char *colon = strchr(optarg, ':');
+			if (!colon || colon == optarg || !colon[1])
+				return fail(err, errlen, "--export: expected FORMAT:FILE, got '%s'", optarg);
+			size_t flen = (size_t)(colon - optarg);
+			const char *fmt = NULL;
+			for (size_t i = 0; i < sizeof(export_formats) / sizeof(*export_formats); i++)
+				if (strlen(export_formats[i]) == flen && !strncmp(optarg, export_formats[i], flen))
+					fmt = export_formats[i];
+			if (!fmt)
+				return fail(err, errlen, "--export: unknown format '%.*s' (tree, stats, chrome, dot, svg, jsonl)",
+					    (int)flen, optarg);
+			if (o->nexports == PT_MAX_EXPORTS)
+				return fail(err, errlen, "--export: at most %d exports", PT_MAX_EXPORTS);
+			o->exports[o->nexports].format = fmt;
+			o->exports[o->nexports].path = colon + 1;
+			o->nexports++;
+			break;
+		}
+		case ':':
+			return fail(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			if (optopt && optopt < 256)
+				return fail(err, errlen, "unknown option '-%c'", optopt);
+			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (tcount == 1)
+		o->text.ts = PT_TS_TIME;
+	else if (tcount == 2)
+		o->text.ts = PT_TS_TIME_US;
+	else if (tcount >= 3)
+		o->text.ts = PT_TS_EPOCH;
+	if (!trace_given)
+		pt_options_parse_trace("%process", &o->trace, err, errlen);
+	pt_options_add_lifecycle(&o->trace);
+
+	if (optind >= argc)
+		return fail(err, errlen, "no program to trace (usage: ptrace-tour [OPTIONS] -- PROG [ARGS...])");
+	o->argv = argv + optind;
+	o->argc = argc - optind;
+	o->text.summary = o->summary == 1 || (o->summary == -1 && !o->quiet);
+	o->text.show_maps = o->maps != PT_MAPS_NONE;
+	return 0;
+}

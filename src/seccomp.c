@@ -1,0 +1,116 @@
+/* seccomp-bpf filter built with libseccomp. */
+#include "pt/seccomp.h"
+
+#include <errno.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pt_filter {
+	scmp_filter_ctx ctx;
+};
+
+static const uint32_t scmp_arch_of[PT_ARCH__COUNT] = {
+	[PT_ARCH_X86_64] = SCMP_ARCH_X86_64,
+	[PT_ARCH_I386] = SCMP_ARCH_X86,
+	[PT_ARCH_X32] = SCMP_ARCH_X32,
+};
+
+bool pt_seccomp_needs_trap(enum pt_arch arch, long nr)
+{
+	/* These reach us as PTRACE_EVENT_{FORK,VFORK,CLONE,EXIT} stops anyway;
+	 * trapping them would only add two stops per call. */
+	static const char *const by_event[] = {"fork", "vfork", "clone", "clone3", "exit", "exit_group"};
+	const struct pt_syscall_desc *d = pt_syscall_desc(arch, nr);
+	if (!d)
+		return false;
+	for (size_t i = 0; i < sizeof(by_event) / sizeof(*by_event); i++)
+		if (!strcmp(d->name, by_event[i]))
+			return false;
+	return true;
+}
+
+struct add_ctx {
+	const struct pt_syscall_set *set;
+	scmp_filter_ctx ctx;
+	enum pt_arch arch;
+	int rc;
+};
+
+/* libseccomp takes rules by native number and translates them by name to
+ * every architecture of the filter; a name that only exists on i386
+ * (waitpid) resolves to one of its pseudo numbers, which it also handles. */
+static void add_rule(long nr, const struct pt_syscall_desc *d, void *arg)
+{
+	struct add_ctx *c = arg;
+	if (c->rc < 0 || !pt_set_has(c->set, c->arch, nr) || !pt_seccomp_needs_trap(c->arch, nr))
+		return;
+	int snr = seccomp_syscall_resolve_name(d->name);
+	if (snr == __NR_SCMP_ERROR)
+		return;
+	int rc = seccomp_rule_add(c->ctx, SCMP_ACT_TRACE(0), snr, 0);
+	if (rc < 0 && rc != -EEXIST)
+		c->rc = rc;
+}
+
+int pt_seccomp_build(const struct pt_syscall_set *set, struct pt_filter **out)
+{
+	int rc;
+	struct pt_filter *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	f->ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!f->ctx) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	/* The default KILLs a process that uses an ABI the filter does not
+	 * know; we must never change the tracee's fate. */
+	rc = seccomp_attr_set(f->ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	if (rc < 0)
+		goto out;
+	/* As root we keep setuid programs working; otherwise the kernel insists
+	 * on no_new_privs (documented in the README). */
+	if (geteuid() == 0) {
+		rc = seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_NNP, 0);
+		if (rc < 0)
+			goto out;
+	}
+	for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++) {
+		if (arch != PT_ARCH_X86_64) {
+			rc = seccomp_arch_add(f->ctx, scmp_arch_of[arch]);
+			if (rc < 0 && rc != -EEXIST)
+				goto out;
+		}
+	}
+	/* x32 shares x86_64's names, so two passes cover the three ABIs. */
+	for (unsigned arch = PT_ARCH_X86_64; arch <= PT_ARCH_I386; arch++) {
+		struct add_ctx c = {set, f->ctx, arch, 0};
+		pt_syscall_each(arch, add_rule, &c);
+		if (c.rc < 0) {
+			rc = c.rc;
+			goto out;
+		}
+	}
+	rc = 0;
+	*out = f;
+	f = NULL;
+out:
+	pt_seccomp_free(f);
+	return rc;
+}
+
+int pt_seccomp_load(struct pt_filter *f)
+{
+	return seccomp_load(f->ctx);
+}
+
+void pt_seccomp_free(struct pt_filter *f)
+{
+	if (!f)
+		return;
+	if (f->ctx)
+		seccomp_release(f->ctx);
+	free(f);
+}

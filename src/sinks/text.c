@@ -1,0 +1,294 @@
+/* Human-readable output, one line per event, strace-like. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pt/escape.h"
+#include "pt/explain.h"
+#include "pt/sink.h"
+#include "pt/tables.h"
+#include "pt/textfmt.h"
+
+struct text {
+	struct pt_sink base;
+	FILE *out;
+	bool owns;
+	struct pt_text_opts o;
+	uint64_t realtime0;
+	uint64_t last_ts;
+};
+
+static void qstr(FILE *f, const char *s)
+{
+	if (s)
+		pt_escape_text(f, s, strlen(s), 1);
+	else
+		fputs("NULL", f);
+}
+
+static void prefix(struct text *t, const struct pt_event *ev)
+{
+	FILE *f = t->out;
+	uint64_t wall = t->realtime0 + ev->ts_ns;
+	time_t secs = (time_t)(wall / 1000000000ull);
+	struct tm tm;
+	switch (t->o.ts) {
+	case PT_TS_TIME:
+		localtime_r(&secs, &tm);
+		fprintf(f, "%02d:%02d:%02d ", tm.tm_hour, tm.tm_min, tm.tm_sec);
+		break;
+	case PT_TS_TIME_US:
+		localtime_r(&secs, &tm);
+		fprintf(f, "%02d:%02d:%02d.%06u ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			(unsigned)(wall % 1000000000ull / 1000));
+		break;
+	case PT_TS_EPOCH:
+		fprintf(f, "%lld.%06u ", (long long)secs, (unsigned)(wall % 1000000000ull / 1000));
+		break;
+	case PT_TS_RELATIVE: {
+		uint64_t d = ev->ts_ns - t->last_ts;
+		fprintf(f, "%6" PRIu64 ".%06u ", (uint64_t)(d / 1000000000ull), (unsigned)(d % 1000000000ull / 1000));
+		break;
+	}
+	default:
+		break;
+	}
+	t->last_ts = ev->ts_ns;
+	fprintf(f, "[pid %5d] ", (int)ev->pid);
+}
+
+static void ret_errno(FILE *f, int err)
+{
+	const char *n = pt_errno_name(err);
+	if (n)
+		fprintf(f, "-1 %s (%s)", n, strerror(err));
+	else
+		fprintf(f, "-1 E%d", err);
+}
+
+static void print_status(FILE *f, struct pt_wstatus st)
+{
+	char buf[32];
+	switch (st.kind) {
+	case PT_WS_EXITED: fprintf(f, "exited %d", st.code); break;
+	case PT_WS_SIGNALED:
+		fprintf(f, "killed by %s%s", pt_signal_name(st.code, buf, sizeof(buf)), st.core ? " (core dumped)" : "");
+		break;
+	case PT_WS_STOPPED: fprintf(f, "stopped by %s", pt_signal_name(st.code, buf, sizeof(buf))); break;
+	case PT_WS_CONTINUED: fputs("continued", f); break;
+	default: fputs("?", f); break;
+	}
+}
+
+static void print_syscall(FILE *f, const struct pt_ev_syscall *s)
+{
+	enum pt_arch table = s->arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : s->arch;
+	const struct pt_syscall_desc *d = pt_syscall_desc(table, s->nr);
+	if (d)
+		fputs(d->name, f);
+	else
+		fprintf(f, "syscall_%d", s->nr);
+	fputc('(', f);
+	for (int i = 0; i < s->nargs; i++) {
+		char c = d && d->sig[i] ? d->sig[i] : 'x';
+		uint64_t v = s->args[i];
+		if (i)
+			fputs(", ", f);
+		pt_textfmt_arg(f, c, v, s->str[i]);
+	}
+	fputs(") = ", f);
+	if (s->err)
+		ret_errno(f, s->err);
+	else
+		fprintf(f, "%" PRId64, s->ret);
+	if (s->arch != PT_ARCH_X86_64)
+		fprintf(f, " [%s]", pt_arch_name(s->arch));
+}
+
+static const char *syscall_name(int nr, const char *dflt)
+{
+	const struct pt_syscall_desc *d = pt_syscall_desc(PT_ARCH_X86_64, nr);
+	return d ? d->name : dflt;
+}
+
+static void print_wait(FILE *f, const struct pt_ev_wait *w)
+{
+	char buf[128];
+	static const char *const idtypes[] = {"P_ALL", "P_PID", "P_PGID", "P_PIDFD"};
+	const char *name = syscall_name(w->syscall, "wait");
+	fprintf(f, "%s(", name);
+	if (w->idtype >= 0) {
+		if (w->idtype < 4)
+			fprintf(f, "%s, ", idtypes[w->idtype]);
+		else
+			fprintf(f, "%d, ", w->idtype);
+	}
+	fprintf(f, "%" PRId64 ", %s) = ", w->id, pt_wait_options_str(w->options, buf, sizeof(buf)));
+	if (w->err) {
+		ret_errno(f, w->err);
+		return;
+	}
+	fprintf(f, "%" PRId64, w->ret);
+	if (w->child > 0) {
+		fprintf(f, " (%d ", (int)w->child);
+		print_status(f, w->status);
+		fputc(')', f);
+	} else {
+		fputs(" (no child has changed state)", f);
+	}
+}
+
+static int text_emit(struct pt_sink *s, const struct pt_event *ev)
+{
+	struct text *t = (struct text *)s;
+	FILE *f = t->out;
+	char buf[256];
+	switch (ev->kind) {
+	case PT_EV_START:
+		t->realtime0 = ev->u.start.realtime_ns;
+		prefix(t, ev);
+		fputs("+++ tracing", f);
+		for (size_t i = 0; i < ev->u.start.argc; i++) {
+			fputc(' ', f);
+			qstr(f, ev->u.start.argv[i]);
+		}
+		fprintf(f, "%s +++\n", ev->u.start.seccomp ? "" : " (no seccomp filter)");
+		break;
+	case PT_EV_SPAWN: {
+		const struct pt_ev_spawn *sp = &ev->u.spawn;
+		prefix(t, ev);
+		fprintf(f, "%s(", syscall_name(sp->syscall, "clone"));
+		if (sp->flags)
+			fputs(pt_clone_flags_str(sp->flags, buf, sizeof(buf)), f);
+		fprintf(f, ") = %d [%s]\n", (int)sp->child, pt_spawn_kind_name(sp->kind));
+		break;
+	}
+	case PT_EV_EXEC: {
+		const struct pt_ev_exec *x = &ev->u.exec;
+		prefix(t, ev);
+		fprintf(f, "%s(", syscall_name(x->syscall, "execve"));
+		qstr(f, x->path);
+		fputs(", [", f);
+		for (size_t i = 0; i < x->argc; i++) {
+			if (i)
+				fputs(", ", f);
+			qstr(f, x->argv[i]);
+		}
+		fprintf(f, "%s]) = 0", x->argv_truncated ? ", ..." : "");
+		if (x->old_pid)
+			fprintf(f, " (was thread %d, now the leader)", (int)x->old_pid);
+		fputc('\n', f);
+		if (x->detail && t->o.show_maps)
+			pt_textfmt_exec_detail(f, x->detail);
+		break;
+	}
+	case PT_EV_EXEC_FAILED:
+		prefix(t, ev);
+		fprintf(f, "%s(", syscall_name(ev->u.exec_failed.syscall, "execve"));
+		qstr(f, ev->u.exec_failed.path);
+		fputs(", ...) = ", f);
+		ret_errno(f, ev->u.exec_failed.err);
+		fputc('\n', f);
+		break;
+	case PT_EV_SYSCALL:
+		prefix(t, ev);
+		print_syscall(f, &ev->u.syscall);
+		fputc('\n', f);
+		break;
+	case PT_EV_WAIT:
+		prefix(t, ev);
+		print_wait(f, &ev->u.wait);
+		fputc('\n', f);
+		break;
+	case PT_EV_SIGNAL:
+		prefix(t, ev);
+		fprintf(f, "--- %s {si_code=%d", pt_signal_name(ev->u.signal.sig, buf, sizeof(buf)), ev->u.signal.code);
+		if (ev->u.signal.sender)
+			fprintf(f, ", si_pid=%d", (int)ev->u.signal.sender);
+		fputs("} ---\n", f);
+		break;
+	case PT_EV_STOPPED:
+		prefix(t, ev);
+		fprintf(f, "--- stopped by %s ---\n", pt_signal_name(ev->u.stopped.sig, buf, sizeof(buf)));
+		break;
+	case PT_EV_CONTINUED:
+		prefix(t, ev);
+		fputs("--- continued ---\n", f);
+		break;
+	case PT_EV_EXIT: {
+		static const char *const how[] = {"exit_group", "thread exit", "signal", "ended by its group"};
+		prefix(t, ev);
+		fputs("+++ ", f);
+		if (ev->u.exit.status.kind == PT_WS_EXITED)
+			fprintf(f, "exited with %d", ev->u.exit.status.code);
+		else
+			print_status(f, ev->u.exit.status);
+		if (ev->u.exit.how != PT_EXIT_SIGNAL && ev->u.exit.how < PT_EXIT__COUNT)
+			fprintf(f, " (%s)", how[ev->u.exit.how]);
+		fputs(" +++\n", f);
+		break;
+	}
+	case PT_EV_REAP: {
+		const struct pt_ev_reap *r = &ev->u.reap;
+		prefix(t, ev);
+		if (r->autoreap)
+			fputs("reaped by the kernel (its parent does not wait for children)", f);
+		else if (r->by)
+			fprintf(f, "reaped by %d after %.3f ms as a zombie", (int)r->by, (double)r->zombie_ns / 1e6);
+		else
+			fputs("reaped outside the trace", f);
+		fputc('\n', f);
+		break;
+	}
+	case PT_EV_REPARENT:
+		prefix(t, ev);
+		fprintf(f, "orphaned: parent %d died, reparented to %d%s\n", (int)ev->u.reparent.from,
+			(int)ev->u.reparent.to, ev->u.reparent.to == 1 ? " (init)" : " (subreaper)");
+		break;
+	case PT_EV_END:
+		prefix(t, ev);
+		if (ev->u.end.interrupted)
+			fprintf(f, "+++ ptrace-tour interrupted by %s +++\n",
+				pt_signal_name(ev->u.end.by_signal, buf, sizeof(buf)));
+		else
+			fprintf(f, "+++ trace done: exit status %d +++\n", ev->u.end.exit_status);
+		break;
+	default:
+		break;
+	}
+	if (t->o.explain)
+		pt_explain_event(f, ev);
+	if (ev->stack)
+		pt_textfmt_stack(f, ev->stack);
+	return 0;
+}
+
+static int text_finish(struct pt_sink *s)
+{
+	struct text *t = (struct text *)s;
+	return fflush(t->out) == 0 && !ferror(t->out) ? 0 : -5;
+}
+
+static void text_destroy(struct pt_sink *s)
+{
+	struct text *t = (struct text *)s;
+	if (t->owns)
+		fclose(t->out);
+	free(t);
+}
+
+static const struct pt_sink_ops text_ops = {"text", text_emit, text_finish, text_destroy};
+
+struct pt_sink *pt_sink_text_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
+{
+	struct text *t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->base.ops = &text_ops;
+	t->out = fp;
+	t->owns = owns_fp;
+	t->o = *o;
+	return &t->base;
+}

@@ -1,0 +1,154 @@
+/* Pairs a traced syscall's entry with its exit and turns the pair into an
+ * event: exec_failed, wait (with the status decoded from tracee memory), or
+ * a generic syscall record. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#include "pt/tables.h"
+#include "pt/tracee_mem.h"
+#include "pt/tracer.h"
+
+#define PT_STR_MAX 4096     /* bytes kept of a path argument */
+
+/* Kernel-internal "restart me" codes: the call will be issued again (or turn
+ * into EINTR in the signal code), so there is nothing final to report yet. */
+static bool is_restart(int64_t rval)
+{
+	return rval <= -512 && rval >= -516;
+}
+
+void pt_syscall_on_entry(struct pt_tracer *T, struct pt_task *t, const struct __ptrace_syscall_info *si,
+			 enum pt_arch arch, long nr)
+{
+	enum pt_arch table = arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : arch;
+	const uint64_t *args = si->op == PTRACE_SYSCALL_INFO_SECCOMP ? si->seccomp.args : si->entry.args;
+	t->sc_nr = (int)nr;
+	t->sc_arch = (uint8_t)arch;
+	t->sc_kind = nr < PT_SYSCALL_MAX ? T->sc_kind[table][nr] : PT_SK_GENERIC;
+	memcpy(t->sc_args, args, sizeof(t->sc_args));
+	if (t->sc_kind == PT_SK_NORETURN)
+		return;
+	t->flags |= PT_T_IN_SYSCALL;
+	if (t->sc_kind == PT_SK_EXECVE || t->sc_kind == PT_SK_EXECVEAT)
+		pt_exec_on_entry(T, t);
+}
+
+static void exit_exec_failed(struct pt_tracer *T, struct pt_task *t, int err)
+{
+	struct pt_event ev = {.kind = PT_EV_EXEC_FAILED};
+	struct pt_exec_pending *x = t->exec;
+	ev.u.exec_failed.err = err;
+	ev.u.exec_failed.path = x && x->path ? x->path : "";
+	ev.u.exec_failed.syscall = x ? x->syscall : -1;
+	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
+	if (x)
+		pt_arena_reset(&x->arena);
+}
+
+/* Whether this wait consumed the child (WNOWAIT leaves it a zombie). */
+static bool wait_reaps(const struct pt_ev_wait *w)
+{
+	return w->child > 0 && !(w->options & WNOWAIT) &&
+	       (w->status.kind == PT_WS_EXITED || w->status.kind == PT_WS_SIGNALED);
+}
+
+static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool is_error)
+{
+	if (is_error && is_restart(rval))
+		return;
+	struct pt_event ev = {.kind = PT_EV_WAIT};
+	struct pt_ev_wait *w = &ev.u.wait;
+	const uint64_t *a = t->sc_args;
+	w->ret = rval;
+	w->err = is_error ? (int)-rval : 0;
+	w->idtype = -1;
+	w->syscall = (int)pt_syscall_nr(PT_ARCH_X86_64, t->sc_kind == PT_SK_WAITID ? "waitid" : "wait4");
+	if (t->sc_kind == PT_SK_WAITID) {
+		w->idtype = (int)a[0];
+		w->id = (int32_t)a[1];
+		w->options = (int)a[3];
+		if (!is_error && a[2]) {
+			/* siginfo_t: signo, errno, code, then the union, which is
+			 * 8-aligned on 64-bit ABIs; si_pid, si_uid, si_status. */
+			int32_t buf[8];
+			unsigned base = t->sc_arch == PT_ARCH_I386 ? 3 : 4;
+			if (pt_mem_read(t->tid, a[2], buf, sizeof(buf)) == 0 && buf[base] > 0) {
+				w->child = buf[base];
+				int code = buf[2], st = buf[base + 2];
+				switch (code) {
+				case CLD_EXITED: w->status = (struct pt_wstatus){PT_WS_EXITED, false, st}; break;
+				case CLD_KILLED: w->status = (struct pt_wstatus){PT_WS_SIGNALED, false, st}; break;
+				case CLD_DUMPED: w->status = (struct pt_wstatus){PT_WS_SIGNALED, true, st}; break;
+				case CLD_STOPPED:
+				case CLD_TRAPPED: w->status = (struct pt_wstatus){PT_WS_STOPPED, false, st}; break;
+				case CLD_CONTINUED: w->status = (struct pt_wstatus){PT_WS_CONTINUED, false, st}; break;
+				default: break;
+				}
+			}
+		}
+	} else {
+		w->id = (int32_t)a[0];
+		w->options = (int)a[2];
+		if (!is_error && rval > 0) {
+			w->child = (pid_t)rval;
+			int raw;
+			if (a[1] && pt_mem_read(t->tid, a[1], &raw, sizeof(raw)) == 0)
+				w->status = pt_wstatus_from_raw(raw);
+		}
+	}
+	pid_t tgid = t->proc ? t->proc->tgid : t->tid;
+	bool reaped = wait_reaps(w);
+	pid_t child = w->child;
+	pt_tracer_emit(T, &ev, t->tid, tgid);
+	if (reaped)
+		pt_lifecycle_on_reaped(T, tgid, child, true);
+}
+
+static void exit_generic(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool is_error)
+{
+	struct pt_event ev = {.kind = PT_EV_SYSCALL};
+	struct pt_ev_syscall *s = &ev.u.syscall;
+	enum pt_arch table = t->sc_arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : t->sc_arch;
+	const struct pt_syscall_desc *d = pt_syscall_desc(table, t->sc_nr);
+	s->nr = t->sc_nr;
+	s->arch = t->sc_arch;
+	s->ret = rval;
+	s->err = is_error ? (int)-rval : 0;
+	s->nargs = d ? (uint8_t)strlen(d->sig) : 6;
+	if (s->nargs > 6)
+		s->nargs = 6;
+	for (int i = 0; i < s->nargs; i++) {
+		s->args[i] = t->sc_arch == PT_ARCH_I386 ? (uint32_t)t->sc_args[i] : t->sc_args[i];
+		if (d && d->sig[i] == 's' && s->args[i]) {
+			const char *str = NULL;
+			if (pt_mem_read_str(t->tid, s->args[i], PT_STR_MAX, &T->arena, &str, NULL, NULL) == 0)
+				s->str[i] = str;
+		}
+	}
+	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
+}
+
+void pt_syscall_on_exit(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool is_error)
+{
+	t->flags &= ~PT_T_IN_SYSCALL;
+	switch (t->sc_kind) {
+	case PT_SK_EXECVE:
+	case PT_SK_EXECVEAT:
+		/* Success never gets here: PTRACE_EVENT_EXEC cleared IN_SYSCALL. */
+		if (is_error)
+			exit_exec_failed(T, t, (int)-rval);
+		break;
+	case PT_SK_WAIT4:
+	case PT_SK_WAITPID:
+	case PT_SK_WAITID:
+		exit_wait(T, t, rval, is_error);
+		break;
+	default:
+		exit_generic(T, t, rval, is_error);
+		break;
+	}
+	t->sc_nr = -1;
+}

@@ -1,0 +1,160 @@
+/* Bounded reads of tracee memory: process_vm_readv, PEEKDATA as fallback. */
+#include "pt/tracee_mem.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#define PT_PAGE 4096u
+
+/* process_vm_readv is refused where ptrace access is allowed only through
+ * the ptrace relationship (e.g. some LSM setups) or absent (old kernels):
+ * PEEKDATA then reads word by word. */
+static int peek_read(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	char *out = buf;
+	while (len) {
+		uint64_t aligned = addr & ~(uint64_t)7;
+		size_t skip = (size_t)(addr - aligned);
+		errno = 0;
+		long word = ptrace(PTRACE_PEEKDATA, pid, (void *)(uintptr_t)aligned, NULL);
+		if (word == -1 && errno)
+			return -errno;
+		size_t n = sizeof(word) - skip;
+		if (n > len)
+			n = len;
+		memcpy(out, (char *)&word + skip, n);
+		out += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int pt_mem_read(pid_t pid, uint64_t addr, void *buf, size_t len)
+{
+	if (!len)
+		return 0;
+	struct iovec local = {buf, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+	ssize_t n = process_vm_readv(pid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0)
+		return -EFAULT;
+	if (errno == ENOSYS || errno == EPERM)
+		return peek_read(pid, addr, buf, len);
+	return -errno;
+}
+
+/* Reads up to the end of the page holding addr (never across it: the next
+ * page may be unmapped while the string ends before it). */
+static ssize_t read_in_page(pid_t pid, uint64_t addr, char *buf, size_t max)
+{
+	size_t room = PT_PAGE - (size_t)(addr & (PT_PAGE - 1));
+	if (room > max)
+		room = max;
+	int rc = pt_mem_read(pid, addr, buf, room);
+	return rc < 0 ? rc : (ssize_t)room;
+}
+
+int pt_mem_read_str(pid_t pid, uint64_t addr, size_t max, struct pt_arena *a, const char **out,
+		    size_t *outlen, bool *truncated)
+{
+	char chunk[PT_PAGE];
+	char *dst = NULL;
+	size_t len = 0, cap = 0;
+	bool trunc = true;
+	if (!addr)
+		return -EFAULT;
+	while (len < max) {
+		ssize_t n = read_in_page(pid, addr + len, chunk, max - len);
+		if (n < 0)
+			return (int)n;
+		char *nul = memchr(chunk, 0, (size_t)n);
+		size_t take = nul ? (size_t)(nul - chunk) : (size_t)n;
+		if (len + take + 1 > cap) {
+			size_t ncap = cap ? cap * 2 : 256;
+			while (ncap < len + take + 1)
+				ncap *= 2;
+			char *nd = pt_arena_alloc(a, ncap);
+			if (!nd)
+				return -ENOMEM;
+			if (len)
+				memcpy(nd, dst, len);
+			dst = nd;
+			cap = ncap;
+		}
+		memcpy(dst + len, chunk, take);
+		len += take;
+		if (nul) {
+			trunc = false;
+			break;
+		}
+	}
+	if (!dst) {
+		dst = pt_arena_alloc(a, 1);
+		if (!dst)
+			return -ENOMEM;
+	}
+	dst[len] = 0;
+	*out = dst;
+	if (outlen)
+		*outlen = len;
+	if (truncated)
+		*truncated = trunc;
+	return 0;
+}
+
+int pt_mem_read_strvec(pid_t pid, uint64_t addr, unsigned ptr_size, size_t max_n, size_t max_bytes,
+		       struct pt_arena *a, struct pt_strvec *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!addr)
+		return 0;
+	size_t cap = 16, used = 0;
+	const char **v = pt_arena_alloc(a, cap * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0;; i++) {
+		uint64_t p = 0;
+		if (i == max_n) {
+			out->truncated = true;
+			break;
+		}
+		int rc = pt_mem_read(pid, addr + i * ptr_size, &p, ptr_size);
+		if (rc < 0)
+			return rc;
+		if (!p)
+			break;
+		if (used >= max_bytes) {
+			out->truncated = true;
+			break;
+		}
+		const char *s;
+		size_t slen;
+		bool trunc;
+		rc = pt_mem_read_str(pid, p, max_bytes - used, a, &s, &slen, &trunc);
+		if (rc < 0)
+			return rc;
+		if (out->n + 1 >= cap) {
+			const char **nv = pt_arena_alloc(a, cap * 2 * sizeof(*nv));
+			if (!nv)
+				return -ENOMEM;
+			memcpy(nv, v, out->n * sizeof(*v));
+			v = nv;
+			cap *= 2;
+		}
+		v[out->n++] = s;
+		used += slen + 1;
+		if (trunc) {
+			out->truncated = true;
+			break;
+		}
+	}
+	v[out->n] = NULL;
+	out->v = v;
+	return 0;
+}
