@@ -61,7 +61,7 @@ static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 {
 	if (p->tgid == T->root) {
 		/* We are the root's real parent: our waitpid reaped it. */
-		emit_reap(T, p, 0, false);
+		emit_reap(T, p, getpid(), false);
 		pt_proc_remove(&T->tasks, p);
 		return;
 	}

@@ -592,7 +592,6 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	if (o->kill_on_exit)
 		popts |= PTRACE_O_EXITKILL;
 	install_handlers();
-	T.t0 = pt_now_ns();
 	rc = pt_launch_spawn(path, o->argv, filter, popts, &T.root);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot start %s: %s", path, strerror(-rc));
@@ -607,6 +606,7 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	}
 	pt_task_attach(root, rp);
 	root->flags |= PT_T_STARTED | PT_T_ANNOUNCED;
+	T.t0 = pt_now_ns();
 	emit_start(&T);
 	resume(&T, root, 0);    /* out of the SIGCONT stop launch left it in */
 
