@@ -1,0 +1,632 @@
+/* Names, numbers and classes from the syscalls/ X-macro tables, and the
+ * name <-> value helpers of tables.h and event.h. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE     /* CLONE_* in <sched.h> (also set by CMake) */
+#endif
+
+#include "pt/tables.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+
+/* ---- syscalls ---- */
+
+/* The short class names of the classes column of x86_64.def / i386.def. */
+enum {
+#define CLASS(s, name, bit) s = 1u << (bit),
+#include "classes.def"
+#undef CLASS
+};
+
+#define SC(nr, name, classes, sig) [nr] = { #name, (classes), sig },
+static const struct pt_syscall_desc sc_x86_64[PT_SYSCALL_MAX] = {
+#include "x86_64.def"
+};
+static const struct pt_syscall_desc sc_i386[PT_SYSCALL_MAX] = {
+#include "i386.def"
+};
+#undef SC
+
+/* No x32 table: x32 numbers carry __X32_SYSCALL_BIT and differ from x86_64
+ * for every call with a pointer-sized struct; rather than misname them, x32
+ * syscalls are reported as unknown. */
+static const struct pt_syscall_desc *sc_table(enum pt_arch arch)
+{
+	switch (arch) {
+	case PT_ARCH_X86_64:
+		return sc_x86_64;
+	case PT_ARCH_I386:
+		return sc_i386;
+	default:
+		return NULL;
+	}
+}
+
+const struct pt_syscall_desc *pt_syscall_desc(enum pt_arch arch, long nr)
+{
+	const struct pt_syscall_desc *t = sc_table(arch);
+
+	if (!t || nr < 0 || nr >= PT_SYSCALL_MAX || !t[nr].name)
+		return NULL;
+	return &t[nr];
+}
+
+long pt_syscall_nr(enum pt_arch arch, const char *name)
+{
+	const struct pt_syscall_desc *t = sc_table(arch);
+
+	if (!t || !name)
+		return -1;
+	for (long nr = 0; nr < PT_SYSCALL_MAX; nr++)
+		if (t[nr].name && strcmp(t[nr].name, name) == 0)
+			return nr;
+	return -1;
+}
+
+void pt_syscall_each(enum pt_arch arch, void (*fn)(long nr, const struct pt_syscall_desc *d, void *arg), void *arg)
+{
+	const struct pt_syscall_desc *t = sc_table(arch);
+
+	if (!t || !fn)
+		return;
+	for (long nr = 0; nr < PT_SYSCALL_MAX; nr++)
+		if (t[nr].name)
+			fn(nr, &t[nr], arg);
+}
+
+uint32_t pt_class_mask(const char *name)
+{
+	static const struct {
+		const char *name;
+		uint32_t mask;
+	} classes[] = {
+#define CLASS(s, n, bit) { #n, 1u << (bit) },
+#include "classes.def"
+#undef CLASS
+	};
+
+	if (!name)
+		return 0;
+	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+		if (strcmp(classes[i].name, name) == 0)
+			return classes[i].mask;
+	return 0;
+}
+
+/* Out-of-range enum values of the *_name functions below give "unknown"
+ * rather than NULL, so a caller printing them never passes NULL to %s. */
+static const char unknown_name[] = "unknown";
+
+const char *pt_arch_name(enum pt_arch arch)
+{
+	switch (arch) {
+	case PT_ARCH_X86_64:
+		return "x86_64";
+	case PT_ARCH_I386:
+		return "i386";
+	case PT_ARCH_X32:
+		return "x32";
+	default:
+		return unknown_name;
+	}
+}
+
+/* ---- bounded string building ---- */
+
+/* Appends into buf[len] like snprintf: the result is always NUL-terminated
+ * (when len > 0) and silently truncated. */
+struct sbuf {
+	char *buf;
+	size_t len;
+	size_t pos;     /* characters written so far, <= len - 1 */
+};
+
+static void sb_puts(struct sbuf *sb, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (sb->len == 0)
+		return;
+	if (n > sb->len - 1 - sb->pos)
+		n = sb->len - 1 - sb->pos;
+	memcpy(sb->buf + sb->pos, s, n);
+	sb->pos += n;
+	sb->buf[sb->pos] = '\0';
+}
+
+static void sb_hex(struct sbuf *sb, uint64_t v)
+{
+	char tmp[2 + 16 + 1];
+
+	snprintf(tmp, sizeof tmp, "%#llx", (unsigned long long)v);
+	sb_puts(sb, tmp);
+}
+
+/* Exact, case-sensitive prefix check; returns the rest or NULL. */
+static const char *skip_prefix(const char *s, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(s, prefix, n) == 0 ? s + n : NULL;
+}
+
+/* A whole decimal number 0..max, no sign, no spaces; -1 otherwise. */
+static long parse_dec(const char *s, long max)
+{
+	long v = 0;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (max - (*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+/* ---- signals ---- */
+
+/* Real-time signals are numbered from the kernel's SIGRTMIN, 32, to its
+ * _NSIG, 64.  glibc's SIGRTMIN macro is a function call that returns 34
+ * (glibc keeps 32 and 33 for its thread cancellation and setxid signals) and
+ * other libcs pick other values, so "SIGRTMIN+n" after the tracer's own libc
+ * would misname what the tracee sent; the kernel numbering is the one fixed
+ * point. */
+#define KERNEL_SIGRTMIN 32
+#define KERNEL_SIGRTMAX 64
+
+static const struct {
+	int sig;
+	const char *name;
+} signals[] = {
+#define SIG(name) { name, #name },
+#include "signals.def"
+#undef SIG
+};
+
+/* Accepted by pt_signal_from_name, never printed. */
+static const struct {
+	int sig;
+	const char *name;
+} signal_aliases[] = {
+	{ SIGIOT, "SIGIOT" },
+	{ SIGPOLL, "SIGPOLL" },
+	{ SIGCLD, "SIGCLD" },
+};
+
+const char *pt_signal_name(int sig, char *buf, size_t len)
+{
+	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+		if (signals[i].sig == sig)
+			return signals[i].name;
+	if (!buf || len == 0)
+		return "SIG?";
+	if (sig == KERNEL_SIGRTMIN)
+		snprintf(buf, len, "SIGRTMIN");
+	else if (sig > KERNEL_SIGRTMIN && sig <= KERNEL_SIGRTMAX)
+		snprintf(buf, len, "SIGRTMIN+%d", sig - KERNEL_SIGRTMIN);
+	else
+		snprintf(buf, len, "SIG%d", sig);
+	return buf;
+}
+
+int pt_signal_from_name(const char *name)
+{
+	const char *s;
+	long v;
+
+	if (!name || !*name)
+		return -1;
+	if (*name >= '0' && *name <= '9')
+		return (int)parse_dec(name, INT_MAX);
+	/* "SIG" is optional; names are matched without regard to case. */
+	s = strncasecmp(name, "SIG", 3) == 0 ? name + 3 : name;
+	if (!*s)
+		return -1;
+	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+		if (strcasecmp(signals[i].name + 3, s) == 0)
+			return signals[i].sig;
+	for (size_t i = 0; i < sizeof signal_aliases / sizeof signal_aliases[0]; i++)
+		if (strcasecmp(signal_aliases[i].name + 3, s) == 0)
+			return signal_aliases[i].sig;
+	if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
+		int base = (s[3] == 'I' || s[3] == 'i') ? KERNEL_SIGRTMIN : KERNEL_SIGRTMAX;
+		int sign = base == KERNEL_SIGRTMIN ? '+' : '-';
+
+		s += 5;
+		if (!*s)
+			return base;
+		if (*s != sign)
+			return -1;
+		v = parse_dec(s + 1, KERNEL_SIGRTMAX - KERNEL_SIGRTMIN);
+		if (v < 0)
+			return -1;
+		return sign == '+' ? base + (int)v : base - (int)v;
+	}
+	/* "SIG40": the form pt_signal_name prints for numbers without a name. */
+	if (s != name && *s >= '0' && *s <= '9')
+		return (int)parse_dec(s, INT_MAX);
+	return -1;
+}
+
+/* ---- errno ---- */
+
+static const struct {
+	int err;
+	const char *name;
+} errnos[] = {
+#define ERRNO(name) { name, #name },
+#include "errno.def"
+#undef ERRNO
+	/* Kernel-internal codes (include/linux/errno.h) that never reach a
+	 * program but that a ptrace tracer sees in the return register at the
+	 * syscall-exit stop of a call interrupted by a signal. */
+	{ 512, "ERESTARTSYS" },
+	{ 513, "ERESTARTNOINTR" },
+	{ 514, "ERESTARTNOHAND" },
+	{ 515, "ENOIOCTLCMD" },
+	{ 516, "ERESTART_RESTARTBLOCK" },
+};
+
+/* Other spellings of the same values, accepted by pt_errno_from_name. */
+static const struct {
+	int err;
+	const char *name;
+} errno_aliases[] = {
+	{ EWOULDBLOCK, "EWOULDBLOCK" },
+	{ EDEADLOCK, "EDEADLOCK" },
+	{ ENOTSUP, "ENOTSUP" },
+};
+
+const char *pt_errno_name(int err)
+{
+	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+		if (errnos[i].err == err)
+			return errnos[i].name;
+	return NULL;
+}
+
+int pt_errno_from_name(const char *name)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+		if (strcasecmp(errnos[i].name, name) == 0)
+			return errnos[i].err;
+	for (size_t i = 0; i < sizeof errno_aliases / sizeof errno_aliases[0]; i++)
+		if (strcasecmp(errno_aliases[i].name, name) == 0)
+			return errno_aliases[i].err;
+	return -1;
+}
+
+/* ---- flags ---- */
+
+struct flag_name {
+	uint64_t bit;
+	const char *name;
+};
+
+static const struct flag_name clone_flags[] = {
+#define FLAG(name) { (uint64_t)(name), #name },
+#include "clone_flags.def"
+#undef FLAG
+};
+
+static const struct flag_name wait_options[] = {
+#define FLAG(name) { (uint64_t)(unsigned)(name), #name },
+#include "wait_options.def"
+#undef FLAG
+};
+
+/* Accepted by pt_wait_options_parse, never printed (same value as WUNTRACED). */
+static const struct flag_name wait_aliases[] = {
+	{ (uint64_t)(unsigned)WSTOPPED, "WSTOPPED" },
+};
+
+/* clone(2) keeps the child's exit signal in the low byte of its flags. */
+#define CLONE_SIGNAL_MASK 0xffull
+
+/* "A|B|0x40", or "0".  Named bits in table order, then the unnamed ones as
+ * one hex number. */
+static void flags_str(struct sbuf *sb, uint64_t v, const struct flag_name *t, size_t n)
+{
+	bool first = true;
+
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].bit && (v & t[i].bit) == t[i].bit) {
+			if (!first)
+				sb_puts(sb, "|");
+			sb_puts(sb, t[i].name);
+			v &= ~t[i].bit;
+			first = false;
+		}
+	}
+	if (v) {
+		if (!first)
+			sb_puts(sb, "|");
+		sb_hex(sb, v);
+	}
+}
+
+static bool flag_lookup(const char *tok, const struct flag_name *t, size_t n, uint64_t *bit)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(t[i].name, tok) == 0) {
+			*bit = t[i].bit;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A number token of a flags string: "0", "0x1f"; anything else fails. */
+static bool parse_num_token(const char *tok, uint64_t *v)
+{
+	const char *hex = skip_prefix(tok, "0x");
+	uint64_t r = 0;
+
+	if (!hex) {
+		if (strcmp(tok, "0") != 0)
+			return false;
+		*v = 0;
+		return true;
+	}
+	if (!*hex || strlen(hex) > 16)
+		return false;
+	for (; *hex; hex++) {
+		int d;
+
+		if (*hex >= '0' && *hex <= '9')
+			d = *hex - '0';
+		else if (*hex >= 'a' && *hex <= 'f')
+			d = *hex - 'a' + 10;
+		else if (*hex >= 'A' && *hex <= 'F')
+			d = *hex - 'A' + 10;
+		else
+			return false;
+		r = r << 4 | (uint64_t)d;
+	}
+	*v = r;
+	return true;
+}
+
+/* Splits s at '|' into tok (at most toklen - 1 chars); returns the rest, or
+ * NULL at the end; *ok is false for an empty or over-long token. */
+static const char *next_token(const char *s, char *tok, size_t toklen, bool *ok)
+{
+	const char *bar = strchr(s, '|');
+	size_t n = bar ? (size_t)(bar - s) : strlen(s);
+
+	*ok = n > 0 && n < toklen;
+	if (*ok) {
+		memcpy(tok, s, n);
+		tok[n] = '\0';
+	}
+	return bar ? bar + 1 : NULL;
+}
+
+const char *pt_clone_flags_str(uint64_t flags, char *buf, size_t len)
+{
+	struct sbuf sb = { buf, len, 0 };
+	uint64_t sig = flags & CLONE_SIGNAL_MASK;
+	uint64_t rest = flags & ~CLONE_SIGNAL_MASK;
+
+	if (!buf || len == 0)
+		return "";
+	buf[0] = '\0';
+	if (flags == 0) {
+		sb_puts(&sb, "0");
+		return buf;
+	}
+	if (rest)
+		flags_str(&sb, rest, clone_flags, sizeof clone_flags / sizeof clone_flags[0]);
+	if (sig) {
+		char tmp[32];
+
+		if (rest)
+			sb_puts(&sb, "|");
+		sb_puts(&sb, pt_signal_name((int)sig, tmp, sizeof tmp));
+	}
+	return buf;
+}
+
+int pt_clone_flags_parse(const char *s, uint64_t *out)
+{
+	uint64_t v = 0;
+	bool have_sig = false;
+
+	if (!s || !out || !*s)
+		return -EINVAL;
+	while (s) {
+		char tok[64];
+		bool ok;
+		uint64_t bit;
+
+		s = next_token(s, tok, sizeof tok, &ok);
+		if (!ok)
+			return -EINVAL;
+		if (flag_lookup(tok, clone_flags, sizeof clone_flags / sizeof clone_flags[0], &bit)) {
+			v |= bit;
+		} else if (skip_prefix(tok, "SIG")) {
+			int sig = pt_signal_from_name(tok);
+
+			if (have_sig || sig <= 0 || (uint64_t)sig > CLONE_SIGNAL_MASK)
+				return -EINVAL;
+			v |= (uint64_t)sig;
+			have_sig = true;
+		} else if (parse_num_token(tok, &bit)) {
+			v |= bit;
+		} else {
+			return -EINVAL;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+const char *pt_wait_options_str(int options, char *buf, size_t len)
+{
+	struct sbuf sb = { buf, len, 0 };
+
+	if (!buf || len == 0)
+		return "";
+	buf[0] = '\0';
+	if (options == 0)
+		sb_puts(&sb, "0");
+	else
+		flags_str(&sb, (unsigned)options, wait_options, sizeof wait_options / sizeof wait_options[0]);
+	return buf;
+}
+
+int pt_wait_options_parse(const char *s, int *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !out || !*s)
+		return -EINVAL;
+	while (s) {
+		char tok[64];
+		bool ok;
+		uint64_t bit;
+
+		s = next_token(s, tok, sizeof tok, &ok);
+		if (!ok)
+			return -EINVAL;
+		if (!flag_lookup(tok, wait_options, sizeof wait_options / sizeof wait_options[0], &bit) &&
+		    !flag_lookup(tok, wait_aliases, sizeof wait_aliases / sizeof wait_aliases[0], &bit) &&
+		    !parse_num_token(tok, &bit))
+			return -EINVAL;
+		if (bit > UINT_MAX)
+			return -EINVAL;
+		v |= bit;
+	}
+	*out = (int)(unsigned)v;
+	return 0;
+}
+
+/* ---- event.h names ---- */
+
+static const char *const ev_names[PT_EV__COUNT] = {
+#define EV(name, json) [PT_EV_##name] = json,
+#include "events.def"
+#undef EV
+};
+
+static const char *const spawn_names[PT_SPAWN__COUNT] = {
+	[PT_SPAWN_FORK] = "fork",
+	[PT_SPAWN_VFORK] = "vfork",
+	[PT_SPAWN_CLONE] = "clone",
+	[PT_SPAWN_THREAD] = "thread",
+};
+
+static const char *const exit_how_names[PT_EXIT__COUNT] = {
+	[PT_EXIT_GROUP] = "exit_group",
+	[PT_EXIT_THREAD] = "exit",
+	[PT_EXIT_SIGNAL] = "signal",
+	[PT_EXIT_BY_OTHER] = "by_other",
+};
+
+static int name_index(const char *const *names, size_t n, const char *name)
+{
+	if (!name)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && strcmp(names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *pt_event_kind_name(enum pt_ev_kind kind)
+{
+	return (unsigned)kind < PT_EV__COUNT ? ev_names[kind] : unknown_name;
+}
+
+int pt_event_kind_from_name(const char *name)
+{
+	return name_index(ev_names, PT_EV__COUNT, name);
+}
+
+const char *pt_spawn_kind_name(unsigned kind)
+{
+	return kind < PT_SPAWN__COUNT ? spawn_names[kind] : unknown_name;
+}
+
+int pt_spawn_kind_from_name(const char *name)
+{
+	return name_index(spawn_names, PT_SPAWN__COUNT, name);
+}
+
+const char *pt_exit_how_name(unsigned how)
+{
+	return how < PT_EXIT__COUNT ? exit_how_names[how] : unknown_name;
+}
+
+int pt_exit_how_from_name(const char *name)
+{
+	return name_index(exit_how_names, PT_EXIT__COUNT, name);
+}
+
+/* ---- wait statuses ---- */
+
+struct pt_wstatus pt_wstatus_from_raw(int raw)
+{
+	struct pt_wstatus st = { PT_WS_NONE, false, 0 };
+
+	if (WIFEXITED(raw)) {
+		st.kind = PT_WS_EXITED;
+		st.code = WEXITSTATUS(raw);
+	} else if (WIFSIGNALED(raw)) {
+		st.kind = PT_WS_SIGNALED;
+		st.code = WTERMSIG(raw);
+		st.core = WCOREDUMP(raw) != 0;
+	} else if (WIFSTOPPED(raw)) {
+		/* A ptrace event stop's extra bits (raw >> 16) are not kept. */
+		st.kind = PT_WS_STOPPED;
+		st.code = WSTOPSIG(raw);
+	} else if (WIFCONTINUED(raw)) {
+		st.kind = PT_WS_CONTINUED;
+	}
+	return st;
+}
+
+/* PT_WS_NONE gives -1, a value no wait status has (it decodes back to
+ * PT_WS_NONE); 0 would read back as "exited 0". */
+int pt_wstatus_to_raw(struct pt_wstatus st)
+{
+	switch (st.kind) {
+	case PT_WS_EXITED:
+		return W_EXITCODE(st.code & 0xff, 0);
+	case PT_WS_SIGNALED:
+		return (st.code & 0x7f) | (st.core ? WCOREFLAG : 0);
+	case PT_WS_STOPPED:
+		return W_STOPCODE(st.code & 0xff);
+	case PT_WS_CONTINUED:
+		return 0xffff;  /* __W_CONTINUED */
+	default:
+		return -1;
+	}
+}
+
+/* As bash reports it: N for exit(N), 128+sig for a signal death and for a
+ * stop (a stopped foreground job), 0 for anything else. */
+int pt_wstatus_shell_code(struct pt_wstatus st)
+{
+	switch (st.kind) {
+	case PT_WS_EXITED:
+		return st.code & 0xff;
+	case PT_WS_SIGNALED:
+	case PT_WS_STOPPED:
+		return 128 + st.code;
+	default:
+		return 0;
+	}
+}
