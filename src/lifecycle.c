@@ -75,15 +75,40 @@ static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 	}
 	if (proc_exists(p->tgid))
 		return;     /* a zombie, until the parent's wait reports it */
-	/* Gone already.  Either the parent was blocked in a wait that took it
-	 * (its exit stop will report the reap), or the kernel reaped it because
-	 * the parent ignores SIGCHLD or set SA_NOCLDWAIT. */
+	/* Gone already: the kernel reaped it because the parent ignores SIGCHLD
+	 * (visible in /proc) or set SA_NOCLDWAIT (not visible), or a wait the
+	 * parent was blocked in took it.  Only that wait's return can tell the
+	 * last two apart, so with a wait in flight we decide when it returns. */
+	struct pt_proc_status st;
+	bool ignores = pt_procfs_read_status(parent->tgid, &st) == 0 && (st.sig_ign & (1ull << (SIGCHLD - 1)));
 	struct wait_scan w = {parent->tgid, false};
-	pt_tasks_each(&T->tasks, find_waiter, &w);
-	if (w.waiting)
+	if (!ignores)
+		pt_tasks_each(&T->tasks, find_waiter, &w);
+	if (w.waiting) {
+		p->gone = true;
 		return;
+	}
 	emit_reap(T, p, 0, true);
 	pt_proc_remove(&T->tasks, p);
+}
+
+void pt_lifecycle_on_wait_done(struct pt_tracer *T, pid_t waiter_tgid, pid_t reaped)
+{
+	if (reaped > 0)
+		pt_lifecycle_on_reaped(T, waiter_tgid, reaped, true);
+	struct pt_proc *parent = pt_proc_find(&T->tasks, waiter_tgid);
+	if (!parent)
+		return;
+	/* The wait returned without them: the kernel had reaped them. */
+	struct pt_proc *c = parent->first_child;
+	while (c) {
+		struct pt_proc *next = c->next_sibling;
+		if (c->gone) {
+			emit_reap(T, c, 0, true);
+			pt_proc_remove(&T->tasks, c);
+		}
+		c = next;
+	}
 }
 
 /* The children of a dead process were re-parented by the kernel before its

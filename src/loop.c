@@ -193,13 +193,9 @@ void pt_loop_release_orphans(struct pt_tracer *T)
 static void on_first_stop(struct pt_tracer *T, struct pt_task *t)
 {
 	t->flags |= PT_T_STARTED;
-	if (T->shutting_down) {
-		if (T->opt->seccomp) {
-			kill(t->tid, SIGKILL);
-			resume(T, t, 0);
-		} else {
-			ptrace(PTRACE_DETACH, t->tid, NULL, NULL);
-		}
+	if (T->shutting_down) {     /* seccomp mode: the whole tree goes */
+		kill(t->tid, SIGKILL);
+		resume(T, t, 0);
 		return;
 	}
 	if (t->flags & PT_T_ANNOUNCED) {
@@ -241,7 +237,9 @@ static void on_syscall_stop(struct pt_tracer *T, struct pt_task *t, bool seccomp
 		uint64_t nr = si.op == PTRACE_SYSCALL_INFO_SECCOMP ? si.seccomp.nr : si.entry.nr;
 		enum pt_arch arch = syscall_arch(si.arch, &nr);
 		enum pt_arch table = arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : arch;
-		if (pt_set_has(&T->opt->trace, table, (long)nr))
+		/* fork/clone/exit are reported by their ptrace events; in
+		 * --no-seccomp mode their syscall stops would only repeat them. */
+		if (pt_set_has(&T->opt->trace, table, (long)nr) && pt_seccomp_needs_trap(table, (long)nr))
 			pt_syscall_on_entry(T, t, &si, arch, (long)nr);
 	} else if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
 		T->stops[PT_STOP_SYSCALL_EXIT]++;
@@ -312,10 +310,6 @@ static void on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 		on_first_stop(T, t);
 		return;
 	}
-	if (T->shutting_down && !T->opt->seccomp) {
-		ptrace(PTRACE_DETACH, t->tid, NULL, NULL);
-		return;
-	}
 	if (is_group_stop_sig(sig)) {
 		if (!(t->flags & PT_T_STOPPED)) {
 			t->flags |= PT_T_STOPPED;
@@ -340,10 +334,6 @@ static void on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 static void on_signal_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 {
 	T->stops[PT_STOP_SIGNAL]++;
-	if (T->shutting_down && !T->opt->seccomp) {
-		ptrace(PTRACE_DETACH, t->tid, NULL, (void *)(long)sig);
-		return;
-	}
 	siginfo_t si;
 	struct pt_event ev = {.kind = PT_EV_SIGNAL};
 	ev.u.signal.sig = sig;
@@ -363,6 +353,18 @@ struct stop {
 	int status;
 };
 
+/* --no-seccomp interruption: every stop becomes a detach, passing on the
+ * signal of a signal-delivery stop so nothing the tracee was sent is lost. */
+static void detach(struct pt_tracer *T, struct pt_task *t, pid_t pid, int sig)
+{
+	ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)sig);
+	if (!t)
+		return;
+	if (t->flags & PT_T_HELD)
+		T->nheld--;
+	pt_task_remove(&T->tasks, t);
+}
+
 static void begin_shutdown(struct pt_tracer *T);
 
 static struct stop next_event(struct pt_tracer *T)
@@ -373,6 +375,10 @@ static struct stop next_event(struct pt_tracer *T)
 			T->interrupted = g_interrupted;
 			begin_shutdown(T);
 		}
+		/* Detached everything: the root, our own child, may run on for
+		 * long; waiting for it would not be a detach. */
+		if (T->shutting_down && !T->opt->seccomp && T->tasks.tcount == 0)
+			return s;
 		pid_t pid = waitpid(-1, &s.status, __WALL);
 		if (pid > 0) {
 			s.pid = pid;
@@ -397,9 +403,13 @@ static bool dispatch(struct pt_tracer *T, struct stop s)
 	}
 	if (!WIFSTOPPED(s.status))
 		return true;
+	int sig = WSTOPSIG(s.status), event = s.status >> 16;
+	if (T->shutting_down && !T->opt->seccomp) {
+		detach(T, t, s.pid, (sig == (SIGTRAP | 0x80) || event) ? 0 : sig);
+		return true;
+	}
 	if (!t && !(t = pt_task_add(&T->tasks, s.pid)))
 		return true;
-	int sig = WSTOPSIG(s.status), event = s.status >> 16;
 	if (sig == (SIGTRAP | 0x80))
 		on_syscall_stop(T, t, false);
 	else if (event == PTRACE_EVENT_SECCOMP)
@@ -469,15 +479,13 @@ static void kill_held(struct pt_task *t, void *arg)
 static void interrupt_task(struct pt_task *t, void *arg)
 {
 	struct pt_tracer *T = arg;
-	if (t->flags & PT_T_HELD) {
-		t->flags &= ~PT_T_HELD;
-		T->nheld--;
-		ptrace(PTRACE_DETACH, t->tid, NULL, NULL);
-		return;
-	}
 	/* Running tasks are interrupted into a stop, where dispatch detaches
-	 * them; a task in LISTEN is woken the same way. */
-	ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
+	 * them; a task in LISTEN is woken the same way.  Held tasks are in a
+	 * stop already: their pending stop report is consumed by the loop. */
+	if (!(t->flags & PT_T_HELD))
+		ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
+	else
+		detach(T, t, t->tid, 0);
 }
 
 /* seccomp mode: a detached tracee keeps our filter, whose TRACE action then

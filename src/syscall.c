@@ -103,8 +103,7 @@ static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool
 	bool reaped = wait_reaps(w);
 	pid_t child = w->child;
 	pt_tracer_emit(T, &ev, t->tid, tgid);
-	if (reaped)
-		pt_lifecycle_on_reaped(T, tgid, child, true);
+	pt_lifecycle_on_wait_done(T, tgid, reaped ? child : 0);
 }
 
 static void exit_generic(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool is_error)

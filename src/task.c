@@ -239,13 +239,17 @@ void pt_proc_remove(struct pt_tasks *ts, struct pt_proc *p)
 void pt_tasks_each(struct pt_tasks *ts, void (*fn)(struct pt_task *t, void *arg), void *arg)
 {
 	for (size_t i = 0; i < ts->tcap; i++)
-		for (struct pt_task *t = ts->tb[i]; t; t = t->hnext)
+		for (struct pt_task *t = ts->tb[i], *next; t; t = next) {
+			next = t->hnext;
 			fn(t, arg);
+		}
 }
 
 void pt_procs_each(struct pt_tasks *ts, void (*fn)(struct pt_proc *p, void *arg), void *arg)
 {
 	for (size_t i = 0; i < ts->pcap; i++)
-		for (struct pt_proc *p = ts->pb[i]; p; p = p->hnext)
+		for (struct pt_proc *p = ts->pb[i], *next; p; p = next) {
+			next = p->hnext;
 			fn(p, arg);
+		}
 }

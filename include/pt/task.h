@@ -59,6 +59,7 @@ struct pt_proc {
 	pid_t ppid;                 /* real parent's tgid as we know it */
 	int ntasks;                 /* traced tasks alive in the group */
 	bool dead;                  /* the leader reported death: a zombie or gone */
+	bool gone;                  /* dead and already out of /proc: reaped by a wait in flight, or by the kernel */
 	uint64_t died_ns;
 	/* the tree of processes we know, for orphan detection */
 	struct pt_proc *parent, *first_child, *next_sibling, *prev_sibling;
@@ -95,7 +96,8 @@ struct pt_proc *pt_proc_add(struct pt_tasks *ts, pid_t tgid, pid_t ppid);
 void pt_proc_reparent(struct pt_tasks *ts, struct pt_proc *p, pid_t new_ppid);
 void pt_proc_remove(struct pt_tasks *ts, struct pt_proc *p);
 
-/* Iteration over every task (order unspecified); fn may not add or remove. */
+/* Iteration over every task (order unspecified); fn may remove the element
+ * it is given, and nothing else. */
 void pt_tasks_each(struct pt_tasks *ts, void (*fn)(struct pt_task *t, void *arg), void *arg);
 void pt_procs_each(struct pt_tasks *ts, void (*fn)(struct pt_proc *p, void *arg), void *arg);
 

@@ -1,0 +1,122 @@
+/* Parsers for the /proc files read at every exec, CRIU-style: each parser
+ * takes a buffer (so it is tested and fuzzed without a live process) and a
+ * thin reader opens /proc/PID/<file> and calls it.
+ *
+ * Everything in /proc/PID is controlled, directly or not, by the tracee:
+ * every parser is bounded by its len argument (no NUL terminator needed), and
+ * garbage gives -EINVAL or a skipped line, never a crash or a loop.
+ *
+ * All functions return 0 or -errno.  Strings and arrays go into the caller's
+ * arena, so the exec event that carries them owns them. */
+#ifndef PT_PROCFS_H
+#define PT_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "pt/arena.h"
+#include "pt/event.h"
+
+/* Caps of the readers (the parsers take theirs as arguments). */
+#define PT_PROCFS_MAPS_MAX_ENTRIES 4096
+#define PT_PROCFS_MAPS_MAX_BYTES (4u << 20)
+#define PT_PROCFS_ENV_MAX_ENTRIES 8192
+#define PT_PROCFS_ENV_MAX_BYTES (1u << 20)
+#define PT_PROCFS_FDS_MAX 1024
+
+/* ---- generic readers ---- */
+
+/* Reads /proc/PID/NAME (NAME may hold slashes: "task/12/maps") into the
+ * arena: *buf gets *len bytes plus a terminating NUL that *len does not
+ * count.  A file longer than max_bytes is cut to max_bytes. */
+int pt_procfs_read_file(pid_t pid, const char *name, struct pt_arena *a, size_t max_bytes,
+			char **buf, size_t *len);
+
+/* readlink of /proc/PID/NAME ("exe", "cwd", "fd/3") into the arena.
+ * -ENAMETOOLONG past PATH_MAX.  A deleted file reads "/path (deleted)". */
+int pt_procfs_readlink(pid_t pid, const char *name, struct pt_arena *a, const char **out);
+
+/* ---- /proc/PID/maps ---- */
+
+/* Parses maps text into out->v (in the arena), at most max_entries lines,
+ * out->truncated when there were more.  Malformed lines are skipped; a buffer
+ * with text but no valid line at all gives -EINVAL.  An empty buffer (a
+ * process without an mm) gives 0 with out->n == 0. */
+int pt_procfs_parse_maps(const char *buf, size_t len, struct pt_arena *a, size_t max_entries,
+			 struct pt_maps *out);
+/* Read + parse, capped at PT_PROCFS_MAPS_MAX_ENTRIES lines and
+ * PT_PROCFS_MAPS_MAX_BYTES bytes (both set out->truncated). */
+int pt_procfs_read_maps(pid_t pid, struct pt_arena *a, struct pt_maps *out);
+
+/* ---- /proc/PID/auxv ---- */
+
+struct pt_auxv {
+	uint64_t entry, phdr, phent, phnum, base, pagesz;
+	bool have_entry, have_phdr, have_phent, have_phnum, have_base, have_pagesz;
+};
+
+/* 64-bit (a_type, a_val) pairs, up to AT_NULL or the end of the buffer.
+ * Note: a 32-bit (compat) tracee's auxv holds 32-bit pairs; this parser does
+ * not read those.  -EINVAL when not even one pair fits in len. */
+int pt_procfs_parse_auxv(const void *buf, size_t len, struct pt_auxv *out);
+int pt_procfs_read_auxv(pid_t pid, struct pt_auxv *out);
+
+/* ---- /proc/PID/status ---- */
+
+struct pt_proc_status {
+	char name[64];          /* "Name:" as the kernel printed it (it escapes \n and \\), cut to 63 bytes */
+	char state;             /* 'R', 'S', 'D', 'T', 't', 'Z', 'X', ... or 0 when absent */
+	pid_t tgid, pid, ppid, tracer_pid;
+	uint64_t sig_pnd, shd_pnd, sig_blk, sig_ign, sig_cgt;
+};
+
+/* -EINVAL unless at least "Name:", "State:" and "Pid:" were found. */
+int pt_procfs_parse_status(const char *buf, size_t len, struct pt_proc_status *out);
+int pt_procfs_read_status(pid_t pid, struct pt_proc_status *out);
+
+/* ---- /proc/PID/stat ---- */
+
+struct pt_proc_stat {
+	pid_t pid;
+	char comm[64];          /* between the first '(' and the LAST ')', cut to 63 bytes */
+	char state;
+	pid_t ppid, pgrp, session;
+	uint64_t starttime;     /* field 22, clock ticks since boot */
+};
+
+int pt_procfs_parse_stat(const char *buf, size_t len, struct pt_proc_stat *out);
+int pt_procfs_read_stat(pid_t pid, struct pt_proc_stat *out);
+
+/* ---- /proc/PID/fd and fdinfo ---- */
+
+/* "pos:" (decimal) and "flags:" (octal); -EINVAL unless both are there. */
+int pt_procfs_parse_fdinfo(const char *buf, size_t len, uint64_t *pos, uint32_t *flags);
+/* The open fds sorted by number, at most max of them (the lowest).  An fd
+ * closed while we look is left out. */
+int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct pt_fd **out,
+		       size_t *n);
+
+/* ---- /proc/PID/environ ---- */
+
+struct pt_env {
+	const char *const *v;   /* "KEY=VAL" strings (an entry without '=' is kept as is) */
+	size_t n;
+	bool truncated;
+};
+
+/* Splits NUL-separated strings (a last one without its NUL is kept). */
+int pt_procfs_parse_environ(const char *buf, size_t len, struct pt_arena *a, size_t max_entries,
+			    struct pt_env *out);
+int pt_procfs_read_environ(pid_t pid, struct pt_arena *a, struct pt_env *out);
+
+/* The changes from old_env to new_env, sorted by name (bytewise): added
+ * (old_val NULL), removed (new_val NULL) and changed.  An entry without '='
+ * is a name with an empty value; when a name occurs twice, the first one
+ * counts (as getenv sees it).  O(n log n).  All strings are copied into the
+ * arena. */
+int pt_env_diff(const char *const *old_env, size_t nold, const char *const *new_env, size_t nnew,
+		struct pt_arena *a, const struct pt_env_change **out, size_t *n);
+
+#endif

@@ -1,0 +1,989 @@
+/* /proc parsers (buffer in, struct out) and the thin readers around them.
+ *
+ * Every byte parsed here is untrusted: a path in maps is whatever the tracee
+ * named its files, comm is whatever it set with prctl, environ is its own
+ * memory.  So each parser walks [buf, buf + len) with explicit bounds, checks
+ * every number for overflow, and never relies on a NUL terminator. */
+#define _GNU_SOURCE /* memrchr */
+#include "pt/procfs.h"
+
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- number scanning on [*pp, end) ---- */
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Unsigned number in base 8, 10 or 16 (no prefix, no sign).  False when
+ * there is no digit or it overflows; *pp is left after the digits. */
+static bool scan_u64(const char **pp, const char *end, unsigned base, uint64_t *v)
+{
+	const char *p = *pp;
+	uint64_t x = 0;
+	size_t nd = 0;
+	while (p < end) {
+		int d = hex_digit(*p);
+		if (d < 0 || (unsigned)d >= base)
+			break;
+		if (x > (UINT64_MAX - (uint64_t)d) / base)
+			return false;
+		x = x * base + (uint64_t)d;
+		p++;
+		nd++;
+	}
+	if (!nd)
+		return false;
+	*pp = p;
+	*v = x;
+	return true;
+}
+
+/* Optional '-' then decimal digits, into an int64_t. */
+static bool scan_s64(const char **pp, const char *end, int64_t *v)
+{
+	const char *p = *pp;
+	bool neg = false;
+	uint64_t u;
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+	}
+	if (!scan_u64(&p, end, 10, &u))
+		return false;
+	if (neg ? u > (uint64_t)INT64_MAX + 1 : u > (uint64_t)INT64_MAX)
+		return false;
+	*v = neg ? (int64_t)(0 - u) : (int64_t)u;
+	*pp = p;
+	return true;
+}
+
+static bool scan_pid(const char **pp, const char *end, pid_t *v)
+{
+	int64_t x;
+	if (!scan_s64(pp, end, &x) || x < INT_MIN || x > INT_MAX)
+		return false;
+	*v = (pid_t)x;
+	return true;
+}
+
+static bool expect(const char **pp, const char *end, char c)
+{
+	if (*pp >= end || **pp != c)
+		return false;
+	(*pp)++;
+	return true;
+}
+
+static void skip_blanks(const char **pp, const char *end)
+{
+	while (*pp < end && (**pp == ' ' || **pp == '\t'))
+		(*pp)++;
+}
+
+/* Copies [s, s+n) into dst[size] cut at size-1 bytes, NUL-terminated. */
+static void copy_cut(char *dst, size_t size, const char *s, size_t n)
+{
+	if (n >= size)
+		n = size - 1;
+	memcpy(dst, s, n);
+	dst[n] = 0;
+}
+
+/* ---- reading /proc files ---- */
+
+static int open_proc(pid_t pid, const char *name, int flags)
+{
+	char path[PATH_MAX];
+	int n = snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	int fd = open(path, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Reads fd up to EOF or max bytes, first into stack[stack_size], then into a
+ * malloc'd buffer that doubles up to max.  /proc files report st_size 0, so
+ * there is no size to trust.  *out is stack or must be freed by the caller;
+ * *truncated tells that more than max bytes were there. */
+static int read_fd_all(int fd, char *stack, size_t stack_size, size_t max, char **out,
+		       size_t *out_len, bool *truncated)
+{
+	char *buf = stack;
+	size_t cap = stack ? stack_size : 0, len = 0;
+	int ret = 0;
+	*truncated = false;
+	for (;;) {
+		if (len >= max) {
+			char probe;
+			ssize_t r;
+			do
+				r = read(fd, &probe, 1);
+			while (r < 0 && errno == EINTR);
+			*truncated = r > 0;
+			break;
+		}
+		if (len == cap) {
+			size_t ncap = cap < 2048 ? 4096 : cap * 2;
+			if (ncap > max || ncap < cap)
+				ncap = max;
+			char *nb = buf == stack ? malloc(ncap) : realloc(buf, ncap);
+			if (!nb) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			if (buf == stack && len)
+				memcpy(nb, stack, len);
+			buf = nb;
+			cap = ncap;
+		}
+		size_t want = (cap < max ? cap : max) - len;
+		ssize_t r = read(fd, buf + len, want);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+out:
+	if (ret && buf != stack) {
+		free(buf);
+		buf = stack;
+	}
+	*out = ret ? NULL : buf;
+	*out_len = ret ? 0 : len;
+	return ret;
+}
+
+/* open + read_fd_all + close; same ownership rule for *out. */
+static int read_proc(pid_t pid, const char *name, char *stack, size_t stack_size, size_t max,
+		     char **out, size_t *len, bool *truncated)
+{
+	int ret, fd = open_proc(pid, name, O_RDONLY);
+	if (fd < 0) {
+		ret = fd;
+		fd = -1;
+		*out = NULL;
+		*len = 0;
+		*truncated = false;
+		goto out;
+	}
+	ret = read_fd_all(fd, stack, stack_size, max, out, len, truncated);
+out:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+int pt_procfs_read_file(pid_t pid, const char *name, struct pt_arena *a, size_t max_bytes,
+			char **buf, size_t *len)
+{
+	char stack[16384];
+	char *data = NULL;
+	size_t n = 0;
+	bool trunc;
+	*buf = NULL;
+	*len = 0;
+	int ret = read_proc(pid, name, stack, sizeof(stack), max_bytes, &data, &n, &trunc);
+	if (ret)
+		goto out;
+	char *p = pt_arena_alloc(a, n + 1);
+	if (!p) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(p, data, n);
+	p[n] = 0;
+	*buf = p;
+	*len = n;
+out:
+	if (data != stack)
+		free(data);
+	return ret;
+}
+
+int pt_procfs_readlink(pid_t pid, const char *name, struct pt_arena *a, const char **out)
+{
+	char path[PATH_MAX], buf[PATH_MAX + 1];
+	int ret = 0;
+	*out = NULL;
+	int n = snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		ret = -ENAMETOOLONG;
+		goto out;
+	}
+	ssize_t r = readlink(path, buf, sizeof(buf));
+	if (r < 0) {
+		ret = -errno;
+		goto out;
+	}
+	if ((size_t)r >= sizeof(buf)) {
+		ret = -ENAMETOOLONG;
+		goto out;
+	}
+	*out = pt_arena_strndup(a, buf, (size_t)r);
+	if (!*out)
+		ret = -ENOMEM;
+out:
+	return ret;
+}
+
+/* ---- maps ---- */
+
+/* One line "start-end perms offset major:minor inode [path]" in [p, le).
+ * The kernel pads with spaces before the path; the path runs to the end of
+ * the line (it may hold spaces; newlines in names come escaped as \012). */
+static bool parse_map_line(const char *p, const char *le, struct pt_map *m, const char **path,
+			   size_t *plen)
+{
+	uint64_t maj, min;
+	memset(m, 0, sizeof(*m));
+	if (!scan_u64(&p, le, 16, &m->start) || !expect(&p, le, '-') ||
+	    !scan_u64(&p, le, 16, &m->end) || m->end < m->start || !expect(&p, le, ' '))
+		return false;
+	if (le - p < 4)
+		return false;
+	if (p[0] == 'r')
+		m->prot |= PT_PROT_R;
+	else if (p[0] != '-')
+		return false;
+	if (p[1] == 'w')
+		m->prot |= PT_PROT_W;
+	else if (p[1] != '-')
+		return false;
+	if (p[2] == 'x')
+		m->prot |= PT_PROT_X;
+	else if (p[2] != '-')
+		return false;
+	if (p[3] == 's')
+		m->prot |= PT_PROT_SHARED;
+	else if (p[3] != 'p')
+		return false;
+	p += 4;
+	if (!expect(&p, le, ' ') || !scan_u64(&p, le, 16, &m->offset) || !expect(&p, le, ' ') ||
+	    !scan_u64(&p, le, 16, &maj) || maj > UINT32_MAX || !expect(&p, le, ':') ||
+	    !scan_u64(&p, le, 16, &min) || min > UINT32_MAX || !expect(&p, le, ' ') ||
+	    !scan_u64(&p, le, 10, &m->inode))
+		return false;
+	m->dev_major = (uint32_t)maj;
+	m->dev_minor = (uint32_t)min;
+	if (p < le && *p != ' ')
+		return false;
+	while (p < le && *p == ' ')
+		p++;
+	if (memchr(p, 0, (size_t)(le - p)))
+		return false;
+	*path = p;
+	*plen = (size_t)(le - p);
+	return true;
+}
+
+static bool blank(const char *p, const char *le)
+{
+	for (; p < le; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r')
+			return false;
+	return true;
+}
+
+int pt_procfs_parse_maps(const char *buf, size_t len, struct pt_arena *a, size_t max_entries,
+			 struct pt_maps *out)
+{
+	struct pt_map *v = NULL;
+	size_t lines = 0, cap, n = 0;
+	bool text = false;
+	int ret = 0;
+	out->v = NULL;
+	out->n = 0;
+	out->truncated = false;
+	if (!buf || !len)
+		goto out;
+	for (const char *q = buf, *e = buf + len; (q = memchr(q, '\n', (size_t)(e - q))); q++)
+		lines++;
+	if (buf[len - 1] != '\n')
+		lines++;
+	cap = lines < max_entries ? lines : max_entries;
+	if (cap > SIZE_MAX / sizeof(*v)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (cap) {
+		v = pt_arena_alloc(a, cap * sizeof(*v));
+		if (!v) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	for (const char *p = buf, *end = buf + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		struct pt_map m;
+		const char *path;
+		size_t plen;
+		if (!blank(p, le))
+			text = true;
+		if (parse_map_line(p, le, &m, &path, &plen)) {
+			if (n >= max_entries) {
+				out->truncated = true;
+				break;
+			}
+			/* Consecutive lines of one file share its name. */
+			if (plen == 0)
+				m.path = "";
+			else if (n && strlen(v[n - 1].path) == plen && !memcmp(v[n - 1].path, path, plen))
+				m.path = v[n - 1].path;
+			else if (!(m.path = pt_arena_strndup(a, path, plen))) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			v[n++] = m;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (!n && text && !out->truncated) {
+		ret = -EINVAL;
+		goto out;
+	}
+	out->v = v;
+	out->n = n;
+out:
+	return ret;
+}
+
+int pt_procfs_read_maps(pid_t pid, struct pt_arena *a, struct pt_maps *out)
+{
+	char stack[16384];
+	char *data = NULL;
+	size_t len = 0;
+	bool trunc = false;
+	out->v = NULL;
+	out->n = 0;
+	out->truncated = false;
+	int ret = read_proc(pid, "maps", stack, sizeof(stack), PT_PROCFS_MAPS_MAX_BYTES, &data, &len,
+			    &trunc);
+	if (ret)
+		goto out;
+	if (trunc) {
+		/* Drop the line that was cut in the middle. */
+		while (len && data[len - 1] != '\n')
+			len--;
+	}
+	ret = pt_procfs_parse_maps(data, len, a, PT_PROCFS_MAPS_MAX_ENTRIES, out);
+	if (trunc)
+		out->truncated = true;
+out:
+	if (data != stack)
+		free(data);
+	return ret;
+}
+
+/* ---- auxv ---- */
+
+int pt_procfs_parse_auxv(const void *buf, size_t len, struct pt_auxv *out)
+{
+	const unsigned char *b = buf;
+	int ret = 0;
+	memset(out, 0, sizeof(*out));
+	if (!buf || len < 16) {
+		ret = -EINVAL;
+		goto out;
+	}
+	for (size_t off = 0; len - off >= 16; off += 16) {
+		uint64_t type, val;
+		memcpy(&type, b + off, 8);
+		memcpy(&val, b + off + 8, 8);
+		switch (type) {
+		case AT_NULL:
+			goto out;
+		case AT_ENTRY:
+			out->entry = val;
+			out->have_entry = true;
+			break;
+		case AT_PHDR:
+			out->phdr = val;
+			out->have_phdr = true;
+			break;
+		case AT_PHENT:
+			out->phent = val;
+			out->have_phent = true;
+			break;
+		case AT_PHNUM:
+			out->phnum = val;
+			out->have_phnum = true;
+			break;
+		case AT_BASE:
+			out->base = val;
+			out->have_base = true;
+			break;
+		case AT_PAGESZ:
+			out->pagesz = val;
+			out->have_pagesz = true;
+			break;
+		default:
+			break;
+		}
+	}
+out:
+	return ret;
+}
+
+int pt_procfs_read_auxv(pid_t pid, struct pt_auxv *out)
+{
+	char stack[4096];
+	char *data = NULL;
+	size_t len = 0;
+	bool trunc;
+	memset(out, 0, sizeof(*out));
+	int ret = read_proc(pid, "auxv", stack, sizeof(stack), sizeof(stack), &data, &len, &trunc);
+	if (ret)
+		goto out;
+	ret = pt_procfs_parse_auxv(data, len, out);
+out:
+	if (data != stack)
+		free(data);
+	return ret;
+}
+
+/* ---- status ---- */
+
+static bool key_is(const char *k, size_t klen, const char *want)
+{
+	return strlen(want) == klen && !memcmp(k, want, klen);
+}
+
+int pt_procfs_parse_status(const char *buf, size_t len, struct pt_proc_status *out)
+{
+	bool have_name = false, have_state = false, have_pid = false;
+	int ret = 0;
+	memset(out, 0, sizeof(*out));
+	if (!buf)
+		len = 0;
+	for (const char *p = buf, *end = buf + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *colon = memchr(p, ':', (size_t)(le - p));
+		const char *next = nl ? nl + 1 : end;
+		if (!colon) {
+			p = next;
+			continue;
+		}
+		const char *k = p;
+		size_t klen = (size_t)(colon - p);
+		const char *val = colon + 1;
+		uint64_t u;
+		pid_t id;
+		skip_blanks(&val, le);
+		if (key_is(k, klen, "Name")) {
+			copy_cut(out->name, sizeof(out->name), val, (size_t)(le - val));
+			have_name = true;
+		} else if (key_is(k, klen, "State")) {
+			if (val < le) {
+				out->state = *val;
+				have_state = true;
+			}
+		} else if (key_is(k, klen, "Tgid")) {
+			if (scan_pid(&val, le, &id))
+				out->tgid = id;
+		} else if (key_is(k, klen, "Pid")) {
+			if (scan_pid(&val, le, &id)) {
+				out->pid = id;
+				have_pid = true;
+			}
+		} else if (key_is(k, klen, "PPid")) {
+			if (scan_pid(&val, le, &id))
+				out->ppid = id;
+		} else if (key_is(k, klen, "TracerPid")) {
+			if (scan_pid(&val, le, &id))
+				out->tracer_pid = id;
+		} else if (key_is(k, klen, "SigPnd")) {
+			if (scan_u64(&val, le, 16, &u))
+				out->sig_pnd = u;
+		} else if (key_is(k, klen, "ShdPnd")) {
+			if (scan_u64(&val, le, 16, &u))
+				out->shd_pnd = u;
+		} else if (key_is(k, klen, "SigBlk")) {
+			if (scan_u64(&val, le, 16, &u))
+				out->sig_blk = u;
+		} else if (key_is(k, klen, "SigIgn")) {
+			if (scan_u64(&val, le, 16, &u))
+				out->sig_ign = u;
+		} else if (key_is(k, klen, "SigCgt")) {
+			if (scan_u64(&val, le, 16, &u))
+				out->sig_cgt = u;
+		}
+		p = next;
+	}
+	if (!have_name || !have_state || !have_pid)
+		ret = -EINVAL;
+	return ret;
+}
+
+int pt_procfs_read_status(pid_t pid, struct pt_proc_status *out)
+{
+	char stack[8192];
+	char *data = NULL;
+	size_t len = 0;
+	bool trunc;
+	memset(out, 0, sizeof(*out));
+	/* A long "Groups:" line can push the signal masks past 8 KiB: then
+	 * read_fd_all moves to the heap, up to 1 MiB. */
+	int ret = read_proc(pid, "status", stack, sizeof(stack), 1u << 20, &data, &len, &trunc);
+	if (ret)
+		goto out;
+	ret = pt_procfs_parse_status(data, len, out);
+out:
+	if (data != stack)
+		free(data);
+	return ret;
+}
+
+/* ---- stat ---- */
+
+int pt_procfs_parse_stat(const char *buf, size_t len, struct pt_proc_stat *out)
+{
+	const char *p = buf, *end = buf + len, *open, *close;
+	int ret = -EINVAL;
+	memset(out, 0, sizeof(*out));
+	if (!buf || !len)
+		goto out;
+	if (!scan_pid(&p, end, &out->pid) || !expect(&p, end, ' ') || !expect(&p, end, '('))
+		goto out;
+	open = p;
+	/* comm may hold ')' and spaces: it ends at the LAST ')'. */
+	close = memrchr(open, ')', (size_t)(end - open));
+	if (!close)
+		goto out;
+	copy_cut(out->comm, sizeof(out->comm), open, (size_t)(close - open));
+	p = close + 1;
+	if (!expect(&p, end, ' ') || p >= end || *p == ' ' || *p == '\n')
+		goto out;
+	out->state = *p++;
+	/* Fields 4..22; we keep 4 (ppid), 5 (pgrp), 6 (session), 22 (starttime). */
+	for (int field = 4; field <= 22; field++) {
+		int64_t v;
+		uint64_t u;
+		if (!expect(&p, end, ' '))
+			goto out;
+		if (field == 22) {
+			if (!scan_u64(&p, end, 10, &u))
+				goto out;
+			out->starttime = u;
+			continue;
+		}
+		if (!scan_s64(&p, end, &v))
+			goto out;
+		if ((field == 4 || field == 5 || field == 6) && (v < INT_MIN || v > INT_MAX))
+			goto out;
+		if (field == 4)
+			out->ppid = (pid_t)v;
+		else if (field == 5)
+			out->pgrp = (pid_t)v;
+		else if (field == 6)
+			out->session = (pid_t)v;
+	}
+	ret = 0;
+out:
+	return ret;
+}
+
+int pt_procfs_read_stat(pid_t pid, struct pt_proc_stat *out)
+{
+	char stack[4096];
+	char *data = NULL;
+	size_t len = 0;
+	bool trunc;
+	memset(out, 0, sizeof(*out));
+	int ret = read_proc(pid, "stat", stack, sizeof(stack), sizeof(stack), &data, &len, &trunc);
+	if (ret)
+		goto out;
+	ret = pt_procfs_parse_stat(data, len, out);
+out:
+	if (data != stack)
+		free(data);
+	return ret;
+}
+
+/* ---- fds ---- */
+
+int pt_procfs_parse_fdinfo(const char *buf, size_t len, uint64_t *pos, uint32_t *flags)
+{
+	bool have_pos = false, have_flags = false;
+	*pos = 0;
+	*flags = 0;
+	if (!buf)
+		len = 0;
+	for (const char *p = buf, *end = buf + len; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *colon = memchr(p, ':', (size_t)(le - p));
+		if (colon) {
+			const char *val = colon + 1;
+			size_t klen = (size_t)(colon - p);
+			uint64_t u;
+			skip_blanks(&val, le);
+			if (!have_pos && key_is(p, klen, "pos") && scan_u64(&val, le, 10, &u)) {
+				*pos = u;
+				have_pos = true;
+			} else if (!have_flags && key_is(p, klen, "flags") &&
+				   scan_u64(&val, le, 8, &u) && u <= UINT32_MAX) {
+				*flags = (uint32_t)u;
+				have_flags = true;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return have_pos && have_flags ? 0 : -EINVAL;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* How many fd numbers we look at, whatever max is: /proc lists them in
+ * ascending order, so these are the lowest. */
+#define PT_FDS_SCAN_MAX 65536
+
+int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct pt_fd **out,
+		       size_t *n)
+{
+	int ret = 0, dfd = -1, ifd = -1;
+	DIR *d = NULL;
+	int *nums = NULL;
+	size_t nnums = 0, cap = 0, keep, k = 0;
+	struct pt_fd *v = NULL;
+	struct dirent *de;
+	*out = NULL;
+	*n = 0;
+	dfd = open_proc(pid, "fd", O_RDONLY | O_DIRECTORY);
+	if (dfd < 0) {
+		ret = dfd;
+		dfd = -1;
+		goto out;
+	}
+	ifd = open_proc(pid, "fdinfo", O_RDONLY | O_DIRECTORY);
+	if (ifd < 0) {
+		ret = ifd;
+		ifd = -1;
+		goto out;
+	}
+	d = fdopendir(dfd);
+	if (!d) {
+		ret = -errno;
+		goto out;
+	}
+	dfd = -1; /* owned by d now */
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno) {
+				ret = -errno;
+				goto out;
+			}
+			break;
+		}
+		const char *s = de->d_name, *e = s + strnlen(s, sizeof(de->d_name));
+		uint64_t u;
+		if (!scan_u64(&s, e, 10, &u) || s != e || u > INT_MAX)
+			continue;
+		if (nnums == PT_FDS_SCAN_MAX)
+			break;
+		if (nnums == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			int *nn = realloc(nums, ncap * sizeof(*nums));
+			if (!nn) {
+				ret = -ENOMEM;
+				goto out;
+			}
+			nums = nn;
+			cap = ncap;
+		}
+		nums[nnums++] = (int)u;
+	}
+	if (!nnums || !max)
+		goto out;
+	qsort(nums, nnums, sizeof(*nums), cmp_int);
+	keep = nnums < max ? nnums : max;
+	v = pt_arena_alloc(a, keep * sizeof(*v));
+	if (!v) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < nnums && k < keep; i++) {
+		char name[16], target[PATH_MAX], info[4096], *data = NULL;
+		size_t ilen;
+		bool trunc;
+		uint64_t pos;
+		uint32_t flags;
+		snprintf(name, sizeof(name), "%d", nums[i]);
+		ssize_t r = readlinkat(dirfd(d), name, target, sizeof(target));
+		if (r < 0)
+			continue; /* closed meanwhile */
+		int fd = openat(ifd, name, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		/* pos and flags come first: the start of a long fdinfo
+		 * (epoll, inotify) is enough. */
+		int rr = read_fd_all(fd, info, sizeof(info), sizeof(info), &data, &ilen, &trunc);
+		close(fd);
+		if (rr == -ENOMEM) {
+			ret = rr;
+			goto out;
+		}
+		if (rr || pt_procfs_parse_fdinfo(data, ilen, &pos, &flags))
+			continue;
+		v[k].fd = nums[i];
+		v[k].target = pt_arena_strndup(a, target, (size_t)r);
+		if (!v[k].target) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		v[k].pos = pos;
+		v[k].flags = flags;
+		v[k].cloexec = (flags & O_CLOEXEC) != 0;
+		v[k].leaked = !v[k].cloexec && nums[i] > 2;
+		k++;
+	}
+	*out = v;
+	*n = k;
+out:
+	free(nums);
+	if (d)
+		closedir(d);
+	if (dfd >= 0)
+		close(dfd);
+	if (ifd >= 0)
+		close(ifd);
+	return ret;
+}
+
+/* ---- environ ---- */
+
+int pt_procfs_parse_environ(const char *buf, size_t len, struct pt_arena *a, size_t max_entries,
+			    struct pt_env *out)
+{
+	const char **v = NULL;
+	char *copy;
+	size_t count = 0, cap, n = 0;
+	int ret = 0;
+	out->v = NULL;
+	out->n = 0;
+	out->truncated = false;
+	if (!buf || !len)
+		goto out;
+	/* One copy of the whole block, NUL-terminated; the entries point into it. */
+	copy = pt_arena_alloc(a, len + 1);
+	if (!copy) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	memcpy(copy, buf, len);
+	copy[len] = 0;
+	for (size_t i = 0; i < len; i++)
+		if (copy[i] && (i + 1 == len || !copy[i + 1]))
+			count++;
+	cap = count < max_entries ? count : max_entries;
+	if (cap > SIZE_MAX / sizeof(*v)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (cap) {
+		v = pt_arena_alloc(a, cap * sizeof(*v));
+		if (!v) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < len;) {
+		size_t l = strlen(copy + i);
+		if (l) {
+			if (n == cap) {
+				out->truncated = true;
+				break;
+			}
+			v[n++] = copy + i;
+		}
+		i += l + 1;
+	}
+	out->v = v;
+	out->n = n;
+out:
+	return ret;
+}
+
+int pt_procfs_read_environ(pid_t pid, struct pt_arena *a, struct pt_env *out)
+{
+	char stack[16384];
+	char *data = NULL;
+	size_t len = 0;
+	bool trunc = false;
+	out->v = NULL;
+	out->n = 0;
+	out->truncated = false;
+	int ret = read_proc(pid, "environ", stack, sizeof(stack), PT_PROCFS_ENV_MAX_BYTES, &data,
+			    &len, &trunc);
+	if (ret)
+		goto out;
+	if (trunc) {
+		/* Drop the string that was cut in the middle. */
+		while (len && data[len - 1])
+			len--;
+	}
+	ret = pt_procfs_parse_environ(data, len, a, PT_PROCFS_ENV_MAX_ENTRIES, out);
+	if (trunc)
+		out->truncated = true;
+out:
+	if (data != stack)
+		free(data);
+	return ret;
+}
+
+struct kv {
+	const char *name, *val;
+	size_t nlen, idx;
+};
+
+static int kv_cmp(const void *pa, const void *pb)
+{
+	const struct kv *x = pa, *y = pb;
+	size_t m = x->nlen < y->nlen ? x->nlen : y->nlen;
+	int c = memcmp(x->name, y->name, m);
+	if (c)
+		return c;
+	if (x->nlen != y->nlen)
+		return x->nlen < y->nlen ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Splits the entries, sorts them by name and keeps the first of each name.
+ * *kvs is malloc'd. */
+static int kv_build(const char *const *env, size_t n, struct kv **kvs, size_t *nkv)
+{
+	struct kv *v = NULL;
+	size_t m = 0;
+	int ret = 0;
+	*kvs = NULL;
+	*nkv = 0;
+	if (!n)
+		goto out;
+	if (n > SIZE_MAX / sizeof(*v)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	v = malloc(n * sizeof(*v));
+	if (!v) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *s = env[i];
+		if (!s)
+			continue;
+		const char *eq = strchr(s, '=');
+		v[m].name = s;
+		v[m].nlen = eq ? (size_t)(eq - s) : strlen(s);
+		v[m].val = eq ? eq + 1 : "";
+		v[m].idx = i;
+		m++;
+	}
+	qsort(v, m, sizeof(*v), kv_cmp);
+	size_t w = 0;
+	for (size_t i = 0; i < m; i++)
+		if (!w || v[w - 1].nlen != v[i].nlen || memcmp(v[w - 1].name, v[i].name, v[i].nlen))
+			v[w++] = v[i];
+	*kvs = v;
+	*nkv = w;
+	v = NULL;
+out:
+	free(v);
+	return ret;
+}
+
+int pt_env_diff(const char *const *old_env, size_t nold, const char *const *new_env, size_t nnew,
+		struct pt_arena *a, const struct pt_env_change **out, size_t *n)
+{
+	struct kv *o = NULL, *w = NULL;
+	size_t no = 0, nw = 0, count = 0;
+	struct pt_env_change *v = NULL;
+	int ret;
+	*out = NULL;
+	*n = 0;
+	ret = kv_build(old_env, nold, &o, &no);
+	if (ret)
+		goto out;
+	ret = kv_build(new_env, nnew, &w, &nw);
+	if (ret)
+		goto out;
+	/* Two passes over the merge: count, then fill an exact array. */
+	for (int pass = 0; pass < 2; pass++) {
+		size_t i = 0, j = 0, k = 0;
+		if (pass == 1) {
+			if (!count)
+				break;
+			v = pt_arena_alloc(a, count * sizeof(*v));
+			if (!v) {
+				ret = -ENOMEM;
+				goto out;
+			}
+		}
+		while (i < no || j < nw) {
+			const struct kv *x = NULL, *y = NULL, *nm;
+			int c;
+			if (i == no)
+				c = 1;
+			else if (j == nw)
+				c = -1;
+			else {
+				size_t m = o[i].nlen < w[j].nlen ? o[i].nlen : w[j].nlen;
+				c = memcmp(o[i].name, w[j].name, m);
+				if (!c)
+					c = o[i].nlen < w[j].nlen ? -1 : o[i].nlen > w[j].nlen;
+			}
+			if (c <= 0)
+				x = &o[i++];
+			if (c >= 0)
+				y = &w[j++];
+			if (x && y && !strcmp(x->val, y->val))
+				continue;
+			if (pass == 1) {
+				nm = x ? x : y;
+				v[k].name = pt_arena_strndup(a, nm->name, nm->nlen);
+				v[k].old_val = x ? pt_arena_strdup(a, x->val) : NULL;
+				v[k].new_val = y ? pt_arena_strdup(a, y->val) : NULL;
+				if (!v[k].name || (x && !v[k].old_val) || (y && !v[k].new_val)) {
+					ret = -ENOMEM;
+					goto out;
+				}
+			}
+			k++;
+		}
+		count = k;
+	}
+	*out = v;
+	*n = v ? count : 0;
+out:
+	free(o);
+	free(w);
+	return ret;
+}
