@@ -95,6 +95,11 @@ void pt_escape_json(FILE *fp, const char *str, size_t len)
 			i++;
 		} else {
 			size_t n = utf8_seq_len(s + i, len - i);
+			/* U+F780..U+F7FF (EF 9E/9F xx) is where our reader maps the
+			 * \udcXX escapes (see pt_json_premap): written as escaped
+			 * bytes too, so a genuine one still round-trips. */
+			if (n == 3 && c == 0xef && (s[i + 1] == 0x9e || s[i + 1] == 0x9f))
+				n = 0;
 			if (n > 1) {
 				fwrite(s + i, 1, n, fp);
 				i += n;
@@ -107,15 +112,43 @@ void pt_escape_json(FILE *fp, const char *str, size_t len)
 	fputc('"', fp);
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void pt_json_premap(char *s, size_t len)
+{
+	for (size_t i = 0; i + 1 < len; i++) {
+		if (s[i] != '\\')
+			continue;
+		/* \udcXX with XX >= 0x80: one raw byte of the original */
+		if (s[i + 1] == 'u' && i + 5 < len && (s[i + 2] == 'd' || s[i + 2] == 'D') &&
+		    (s[i + 3] == 'c' || s[i + 3] == 'C') && hexval(s[i + 4]) >= 8 && hexval(s[i + 5]) >= 0) {
+			s[i + 2] = 'f';
+			s[i + 3] = '7';
+			i += 5;
+		} else {
+			i++;    /* skip the escaped char, so "\\\\udc80" stays text */
+		}
+	}
+}
+
 size_t pt_unescape_surrogates(char *str, size_t len)
 {
 	unsigned char *s = (unsigned char *)str;
 	size_t w = 0;
 	for (size_t r = 0; r < len;) {
-		/* U+DC80..U+DCFF encoded as UTF-8 (ED B2 80 .. ED B3 BF). */
-		if (r + 2 < len && s[r] == 0xed && (s[r + 1] == 0xb2 || s[r + 1] == 0xb3) &&
+		/* U+F780..U+F7FF as UTF-8: EF 9E 80 .. EF 9F BF -> byte 0x80..0xFF */
+		if (r + 2 < len && s[r] == 0xef && (s[r + 1] == 0x9e || s[r + 1] == 0x9f) &&
 		    (s[r + 2] & 0xc0) == 0x80) {
-			s[w++] = (unsigned char)(((s[r + 1] & 0x03) << 6) | (s[r + 2] & 0x3f));
+			s[w++] = (unsigned char)(0x80 | ((s[r + 1] & 0x01) << 6) | (s[r + 2] & 0x3f));
 			r += 3;
 		} else {
 			s[w++] = s[r++];

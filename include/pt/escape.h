@@ -12,8 +12,13 @@ void pt_escape_text(FILE *fp, const char *s, size_t len, int utf8);
 /* Writes s as a JSON string, quotes included.  Invalid UTF-8 bytes become
  * "\udcXX" (the surrogateescape convention), so every byte round-trips. */
 void pt_escape_json(FILE *fp, const char *s, size_t len);
-/* Reverses the surrogateescape of json-c's decoding (which turns \udcXX into
- * the 3 bytes ED B2/B3 XX) in place; returns the new length. */
+/* Reading our JSON back with json-c, which would turn a lone \udcXX into
+ * U+FFFD: pt_json_premap rewrites every \udcXX escape of a raw line into
+ * \uf7XX (same length) before parsing, and pt_unescape_surrogates turns the
+ * parsed U+F780..U+F7FF back into the original bytes (in place; returns the
+ * new length).  The writer never emits U+F780..U+F7FF unescaped, so the
+ * mapping is exact. */
+void pt_json_premap(char *line, size_t len);
 size_t pt_unescape_surrogates(char *s, size_t len);
 
 #endif

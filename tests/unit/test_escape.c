@@ -1,0 +1,89 @@
+/* Escaping of tracee-controlled bytes. */
+#include <criterion/criterion.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/escape.h"
+
+static char *capture(void (*fn)(FILE *, const char *, size_t), const char *s, size_t len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	fn(f, s, len);
+	fclose(f);
+	return buf;
+}
+
+static void text_utf8(FILE *f, const char *s, size_t len)
+{
+	pt_escape_text(f, s, len, 1);
+}
+
+Test(escape, text_neutralises_terminal_controls)
+{
+	const char in[] = "a\x1b[31mred\x07\n\t\"\\\x9b" "b";
+	char *out = capture(text_utf8, in, sizeof(in) - 1);
+	for (const char *p = out; *p; p++)
+		cr_assert((unsigned char)*p >= 0x20 && (unsigned char)*p != 0x7f, "raw control byte in %s", out);
+	cr_assert(strstr(out, "\\x1b[31mred\\x07\\n\\t\\\"\\\\\\x9bb"), "%s", out);
+	free(out);
+}
+
+Test(escape, text_keeps_valid_utf8_and_escapes_c1)
+{
+	const char in[] = "h\xc3\xa9llo \xc2\x9b";   /* é, then U+009B (CSI): a terminal control */
+	char *out = capture(text_utf8, in, sizeof(in) - 1);
+	cr_assert_str_eq(out, "\"h\xc3\xa9llo \\xc2\\x9b\"");
+	free(out);
+}
+
+Test(escape, json_is_valid_and_round_trips_every_byte)
+{
+	char in[256];
+	for (int i = 0; i < 255; i++)
+		in[i] = (char)(i + 1);      /* every byte but NUL, including invalid UTF-8 */
+	char *out = capture(pt_escape_json, in, 255);
+	pt_json_premap(out, strlen(out));
+	json_object *o = json_tokener_parse(out);
+	cr_assert_not_null(o, "not JSON: %s", out);
+	cr_assert(json_object_is_type(o, json_type_string));
+	size_t len = (size_t)json_object_get_string_len(o);
+	char *back = malloc(len + 1);
+	memcpy(back, json_object_get_string(o), len + 1);
+	len = pt_unescape_surrogates(back, len);
+	cr_assert_eq(len, 255);
+	cr_assert_arr_eq(back, in, 255);
+	free(back);
+	json_object_put(o);
+	free(out);
+}
+
+Test(escape, json_escapes_what_json_requires)
+{
+	const char in[] = "q\"b\\n\n\x01\x7f";
+	char *out = capture(pt_escape_json, in, sizeof(in) - 1);
+	cr_assert_str_eq(out, "\"q\\\"b\\\\n\\n\\u0001\\u007f\"");
+	free(out);
+}
+
+Test(escape, json_round_trips_genuine_private_use_and_escaped_backslashes)
+{
+	/* U+F780 (EF 9E 80) is where escapes land in our reader: it must survive,
+	 * and so must the text backslash-u-d-c-8-0 (an escaped backslash). */
+	const char in[] = "x\xef\x9e\x80y\\udc80z\x80";
+	char *out = capture(pt_escape_json, in, sizeof(in) - 1);
+	pt_json_premap(out, strlen(out));
+	json_object *o = json_tokener_parse(out);
+	cr_assert_not_null(o, "not JSON: %s", out);
+	size_t len = (size_t)json_object_get_string_len(o);
+	char *back = malloc(len + 1);
+	memcpy(back, json_object_get_string(o), len + 1);
+	len = pt_unescape_surrogates(back, len);
+	cr_assert_eq(len, sizeof(in) - 1);
+	cr_assert_arr_eq(back, in, len);
+	free(back);
+	json_object_put(o);
+	free(out);
+}

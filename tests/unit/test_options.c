@@ -1,0 +1,133 @@
+/* Command line parsing: pure, so tested without tracing anything. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <string.h>
+
+#include "pt/options.h"
+
+static int parse(struct pt_options *o, enum pt_cmd *cmd, char *err, size_t errlen, int argc, char **argv)
+{
+	return pt_options_parse(argc, argv, o, cmd, err, errlen);
+}
+
+#define PARSE(o, cmd, err, ...)                                                                   \
+	({                                                                                        \
+		char *argv_[] = {"ptrace-tour", __VA_ARGS__, NULL};                              \
+		parse(o, cmd, err, sizeof(err), (int)(sizeof(argv_) / sizeof(*argv_)) - 1, argv_); \
+	})
+
+Test(options, program_after_double_dash)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "-o", "out.txt", "--log", "l.jsonl", "--", "ls", "-l"), 0, "%s", err);
+	cr_assert_str_eq(o.out_path, "out.txt");
+	cr_assert_str_eq(o.log_path, "l.jsonl");
+	cr_assert_eq(o.argc, 2);
+	cr_assert_str_eq(o.argv[0], "ls");
+	cr_assert_str_eq(o.argv[1], "-l");
+	cr_assert(o.seccomp);
+}
+
+Test(options, program_without_double_dash_keeps_its_options)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "-q", "ls", "-o", "x"), 0, "%s", err);
+	cr_assert_null(o.out_path, "-o after PROG belongs to PROG");
+	cr_assert_eq(o.argc, 3);
+	cr_assert(o.quiet);
+	cr_assert_not(o.text.summary);
+}
+
+Test(options, timestamps)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "-t", "true"), 0);
+	cr_assert_eq(o.text.ts, PT_TS_TIME);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-tt", "true"), 0);
+	cr_assert_eq(o.text.ts, PT_TS_TIME_US);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-ttt", "true"), 0);
+	cr_assert_eq(o.text.ts, PT_TS_EPOCH);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-r", "true"), 0);
+	cr_assert_eq(o.text.ts, PT_TS_RELATIVE);
+}
+
+Test(options, default_trace_set_is_process_plus_lifecycle)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "true"), 0);
+	const char *in[] = {"execve", "execveat", "wait4", "waitid", "kill", "tgkill", "clone", "exit_group"};
+	for (size_t i = 0; i < sizeof(in) / sizeof(*in); i++)
+		cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, in[i])), "%s", in[i]);
+	cr_assert_not(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")));
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_I386, pt_syscall_nr(PT_ARCH_I386, "waitpid")));
+}
+
+Test(options, trace_classes_names_and_negation)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=%file,!openat,getpid", "true"), 0, "%s", err);
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "unlink")));
+	cr_assert_not(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")));
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "getpid")));
+	cr_assert_not(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "kill")),
+		      "-e replaces the default %%process set");
+	/* exec and wait are reported whatever -e says */
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "wait4")));
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=%all", "true"), 0);
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "getppid")));
+	cr_assert_eq(PARSE(&o, &cmd, err, "--trace=%signal", "true"), 0);
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "rt_sigaction")));
+}
+
+Test(options, errors_are_one_line_and_name_the_problem)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "--bogus", "true"), -EINVAL);
+	cr_assert(strstr(err, "--bogus"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-Z", "true"), -EINVAL);
+	cr_assert(strstr(err, "-Z"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=nosuchcall", "true"), -EINVAL);
+	cr_assert(strstr(err, "nosuchcall"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=%nosuchclass", "true"), -EINVAL);
+	cr_assert(strstr(err, "%nosuchclass"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--maps=sometimes", "true"), -EINVAL);
+	cr_assert(strstr(err, "sometimes"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--export", "png:x", "true"), -EINVAL);
+	cr_assert(strstr(err, "png"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--stack-depth", "0", "true"), -EINVAL);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-q"), -EINVAL);
+	cr_assert(strstr(err, "no program"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "true", "-o"), 0, "options after PROG are PROG's");
+	cr_assert_eq(PARSE(&o, &cmd, err, "-o"), -EINVAL);
+	cr_assert(strstr(err, "-o"), "%s", err);
+	cr_assert_null(strchr(err, '\n'));
+}
+
+Test(options, exports_maps_and_help)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "--export", "svg:a.svg", "--export=chrome:b.json", "--maps=none", "true"),
+		     0, "%s", err);
+	cr_assert_eq(o.nexports, 2);
+	cr_assert_str_eq(o.exports[0].format, "svg");
+	cr_assert_str_eq(o.exports[1].path, "b.json");
+	cr_assert_eq(o.maps, PT_MAPS_NONE);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--help"), 0);
+	cr_assert_eq(cmd, PT_CMD_HELP);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-V"), 0);
+	cr_assert_eq(cmd, PT_CMD_VERSION);
+}
