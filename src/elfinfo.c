@@ -338,6 +338,8 @@ int pt_elf_read_mem(const void *buf, size_t len, struct pt_arena *a, struct pt_e
 	Elf *e = NULL;
 	int ret = 0;
 	memset(out, 0, sizeof(*out));
+	if (!buf)
+		len = 0;
 	copy = malloc(len ? len : 1);
 	if (!copy) {
 		ret = -ENOMEM;
@@ -466,7 +468,12 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 {
 	struct stat st, st2;
 	struct cache_ent *ent = NULL;
-	int ret = 0, fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret = 0, fd = -1;
+	if (!c) {
+		ret = pt_elf_read_path(path, a, out);
+		goto out;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
 		fail(out, "cannot open the file");

@@ -44,8 +44,10 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 		x->argc = 0;
 		x->argv_truncated = true;
 	}
-	x->envp = NULL;
-	x->envc = 0;
+	x->env = NULL;
+	x->nenv = 0;
+	x->env_known = false;
+	x->maps_before = (struct pt_maps){0};
 	if (T->opt->maps != PT_MAPS_NONE)
 		pt_exec_detail_on_entry(T, t, args[at ? 3 : 2], ptr);
 }

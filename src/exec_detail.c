@@ -1,17 +1,118 @@
-/* Exec anatomy (work in progress: filled in with the procfs/ELF readers). */
+/* The exec anatomy: what the memory looked like before and after, how the
+ * new map follows from the ELF file, what the new program inherited. */
 #include "pt/exec_detail.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pt/elfinfo.h"
+#include "pt/procfs.h"
+#include "pt/tracee_mem.h"
+
+#define PT_SCRIPT_LINE_MAX 256
 
 void pt_exec_detail_on_entry(struct pt_tracer *T, struct pt_task *t, uint64_t envp, unsigned ptr_size)
 {
+	struct pt_exec_pending *x = t->exec;
+	struct pt_env old_env;
+	struct pt_strvec new_env;
 	(void)T;
-	(void)t;
-	(void)envp;
-	(void)ptr_size;
+	if (!x)
+		return;
+	/* The old image is still there: after the exec nothing of it remains. */
+	if (pt_procfs_read_maps(t->tid, &x->arena, &x->maps_before) < 0)
+		x->maps_before = (struct pt_maps){0};
+	/* /proc/PID/environ is the block the current image was started with;
+	 * envp is what the caller hands the next one. */
+	if (pt_procfs_read_environ(t->tid, &x->arena, &old_env) == 0 &&
+	    pt_mem_read_strvec(t->tid, envp, ptr_size, PT_PROCFS_ENV_MAX_ENTRIES, PT_PROCFS_ENV_MAX_BYTES, &x->arena,
+			       &new_env) == 0 &&
+	    pt_env_diff(old_env.v, old_env.n, new_env.v, new_env.n, &x->arena, &x->env, &x->nenv) == 0)
+		x->env_known = true;
+}
+
+/* For "#!" files the kernel ran the interpreter named on the first line:
+ * read that line from the path the caller gave (relative to its cwd). */
+static const char *script_line(pid_t pid, const char *path, struct pt_arena *a)
+{
+	char buf[PT_SCRIPT_LINE_MAX];
+	char cwd[32];
+	int dirfd = -1, fd = -1;
+	const char *line = NULL;
+	if (!path || !*path)
+		return NULL;
+	if (path[0] != '/') {
+		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", (int)pid);
+		dirfd = open(cwd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dirfd < 0)
+			goto out;
+	}
+	fd = openat(path[0] == '/' ? AT_FDCWD : dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		goto out;
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+		goto out;
+	const char *nl = memchr(buf, '\n', (size_t)n);
+	line = pt_arena_strndup(a, buf, nl ? (size_t)(nl - buf) : (size_t)n);
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
+	return line;
 }
 
 const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct pt_task *t)
 {
+	struct pt_arena *a = &T->arena;
+	struct pt_exec_detail *d = pt_arena_alloc(a, sizeof(*d));
+	struct pt_exec_pending *x = t->exec;
+	char exe_link[32];
+	struct pt_auxv auxv;
+	if (!d)
+		return NULL;
+	if (x) {
+		d->maps_before = x->maps_before;
+		d->env = x->env;
+		d->nenv = x->nenv;
+		d->env_known = x->env_known;
+		d->interp_script = script_line(t->tid, x->path, a);
+	}
+	if (pt_procfs_readlink(t->tid, "exe", a, &d->exe) < 0)
+		d->exe = NULL;
+	if (pt_procfs_readlink(t->tid, "cwd", a, &d->cwd) < 0)
+		d->cwd = NULL;
+	if (pt_procfs_read_maps(t->tid, a, &d->maps_after) < 0)
+		d->maps_after = (struct pt_maps){0};
+	/* /proc/PID/exe opens the very file that was mapped, even if the path
+	 * was replaced or deleted since. */
+	snprintf(exe_link, sizeof(exe_link), "/proc/%d/exe", (int)t->tid);
+	pt_elf_cache_get(T->elf_cache, exe_link, a, &d->elf);
+	/* auxv is in the tracee's word size: we read 64-bit pairs only. */
+	bool auxv_ok = !d->elf.error && d->elf.elf_class == 64 && pt_procfs_read_auxv(t->tid, &auxv) == 0;
+	pt_elf_place(&d->elf, auxv_ok ? &auxv : NULL, &d->maps_after, d->exe, &d->layout);
+	if (pt_procfs_read_fds(t->tid, a, PT_PROCFS_FDS_MAX, &d->fds, &d->nfds) < 0) {
+		d->fds = NULL;
+		d->nfds = 0;
+	}
+	return d;
+}
+
+void pt_exec_detail_on_exit(struct pt_tracer *T, struct pt_task *t)
+{
 	(void)T;
-	(void)t;
-	return NULL;
+	if (!t->exec) {
+		t->exec = calloc(1, sizeof(*t->exec));
+		if (!t->exec)
+			return;
+		pt_arena_init(&t->exec->arena);
+	}
+	struct pt_maps *m = pt_arena_alloc(&t->exec->arena, sizeof(*m));
+	if (m && pt_procfs_read_maps(t->tid, &t->exec->arena, m) == 0)
+		t->exec->exit_maps = m;
 }

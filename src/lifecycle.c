@@ -152,6 +152,8 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 		ev.u.exit.how = t->exit_how;
 	else    /* zapped by SIGKILL from a group exit: no PTRACE_EVENT_EXIT stop */
 		ev.u.exit.how = PT_EXIT_BY_OTHER;
+	if (t->exec)
+		ev.u.exit.maps = t->exec->exit_maps;
 	if (!(t->flags & PT_T_EXIT_SENT) && (t->flags & PT_T_ANNOUNCED))
 		pt_tracer_emit(T, &ev, t->tid, tgid);
 	bool leader = p && t->tid == p->tgid;

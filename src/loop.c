@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "pt/elfinfo.h"
+#include "pt/exec_detail.h"
 #include "pt/launch.h"
 #include "pt/procfs.h"
 #include "pt/seccomp.h"
@@ -257,6 +258,8 @@ static void on_exit_event(struct pt_tracer *T, struct pt_task *t)
 	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
 	t->exit_raw = (int)msg;
 	t->flags |= PT_T_EXITING;
+	if (T->opt->maps == PT_MAPS_EXIT && t->proc && t->tid == t->proc->tgid)
+		pt_exec_detail_on_exit(T, t);
 	if (WIFSIGNALED(t->exit_raw)) {
 		t->exit_how = PT_EXIT_SIGNAL;
 	} else {

@@ -12,7 +12,7 @@
 
 static FILE *open_out(const char *path, const char *what)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f = fopen(path, "we");    /* O_CLOEXEC: never leak our files into the tracee */
 	if (!f)
 		fprintf(stderr, "ptrace-tour: cannot write %s '%s': %s\n", what, path, strerror(errno));
 	return f;

@@ -24,6 +24,7 @@ static const char usage_text[] =
 	"  --summary            print the summary even with -o or --log only\n"
 	"  --threads            show threads in the summary instead of folding them\n"
 	"  --explain            explain each lifecycle event in plain words\n"
+	"  -v, --verbose        list every region of the exec maps diff and every fd\n"
 	"  --stats              print ptrace stop counters at the end (stderr)\n"
 	"\n"
 	"Tracing:\n"
@@ -155,6 +156,7 @@ static const struct option long_opts[] = {
 	{"stack", no_argument, NULL, 'k'},
 	{"stack-depth", required_argument, NULL, OPT_STACK_DEPTH},
 	{"quiet", no_argument, NULL, 'q'},
+	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -178,7 +180,7 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 	opterr = 0;
 	int c;
 	/* '+': stop at the first non-option, which is the traced program. */
-	while ((c = getopt_long(argc, argv, "+:o:e:trqkhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:e:trqkvhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->out_path = optarg; break;
 		case OPT_LOG: o->log_path = optarg; break;
@@ -198,6 +200,7 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		case 'r': o->text.ts = PT_TS_RELATIVE; break;
 		case 'q': o->quiet = true; break;
 		case 'k': o->stack = true; break;
+		case 'v': o->text.verbose = true; break;
 		case 'h': *cmd = PT_CMD_HELP; return 0;
 		case 'V': *cmd = PT_CMD_VERSION; return 0;
 		case OPT_NO_SECCOMP: o->seccomp = false; break;

@@ -398,19 +398,28 @@ out:
 
 /* ---- auxv ---- */
 
-int pt_procfs_parse_auxv(const void *buf, size_t len, struct pt_auxv *out)
+/* (a_type, a_val) pairs of word bytes each (8, or 4 for a compat tracee). */
+static int parse_auxv(const void *buf, size_t len, size_t word, struct pt_auxv *out)
 {
 	const unsigned char *b = buf;
 	int ret = 0;
 	memset(out, 0, sizeof(*out));
-	if (!buf || len < 16) {
+	if (!buf || len < 2 * word) {
 		ret = -EINVAL;
 		goto out;
 	}
-	for (size_t off = 0; len - off >= 16; off += 16) {
+	for (size_t off = 0; len - off >= 2 * word; off += 2 * word) {
 		uint64_t type, val;
-		memcpy(&type, b + off, 8);
-		memcpy(&val, b + off + 8, 8);
+		if (word == 8) {
+			memcpy(&type, b + off, 8);
+			memcpy(&val, b + off + 8, 8);
+		} else {
+			uint32_t t32, v32;
+			memcpy(&t32, b + off, 4);
+			memcpy(&v32, b + off + 4, 4);
+			type = t32;
+			val = v32;
+		}
 		switch (type) {
 		case AT_NULL:
 			goto out;
@@ -446,7 +455,17 @@ out:
 	return ret;
 }
 
-int pt_procfs_read_auxv(pid_t pid, struct pt_auxv *out)
+int pt_procfs_parse_auxv(const void *buf, size_t len, struct pt_auxv *out)
+{
+	return parse_auxv(buf, len, 8, out);
+}
+
+int pt_procfs_parse_auxv32(const void *buf, size_t len, struct pt_auxv *out)
+{
+	return parse_auxv(buf, len, 4, out);
+}
+
+static int read_auxv(pid_t pid, size_t word, struct pt_auxv *out)
 {
 	char stack[4096];
 	char *data = NULL;
@@ -456,11 +475,21 @@ int pt_procfs_read_auxv(pid_t pid, struct pt_auxv *out)
 	int ret = read_proc(pid, "auxv", stack, sizeof(stack), sizeof(stack), &data, &len, &trunc);
 	if (ret)
 		goto out;
-	ret = pt_procfs_parse_auxv(data, len, out);
+	ret = parse_auxv(data, len, word, out);
 out:
 	if (data != stack)
 		free(data);
 	return ret;
+}
+
+int pt_procfs_read_auxv(pid_t pid, struct pt_auxv *out)
+{
+	return read_auxv(pid, 8, out);
+}
+
+int pt_procfs_read_auxv32(pid_t pid, struct pt_auxv *out)
+{
+	return read_auxv(pid, 4, out);
 }
 
 /* ---- status ---- */

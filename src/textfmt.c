@@ -2,6 +2,7 @@
 #include "pt/textfmt.h"
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "pt/escape.h"
@@ -36,10 +37,183 @@ void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str)
 	}
 }
 
-void pt_textfmt_exec_detail(FILE *f, const struct pt_exec_detail *d)
+static void qs(FILE *f, const char *s)
 {
-	(void)f;
-	(void)d;
+	pt_escape_text(f, s ? s : "", s ? strlen(s) : 0, 1);
+}
+
+static void perms(FILE *f, uint32_t pf)
+{
+	/* ELF p_flags: PF_X 1, PF_W 2, PF_R 4 */
+	fprintf(f, "%c%c%c", pf & 4 ? 'r' : '-', pf & 2 ? 'w' : '-', pf & 1 ? 'x' : '-');
+}
+
+static const char *seg_role(uint32_t pf)
+{
+	return (pf & 1) ? "code" : (pf & 2) ? "data" : "rodata";
+}
+
+static bool same_region(const struct pt_map *a, const struct pt_map *b)
+{
+	return a->start == b->start && a->end == b->end && a->prot == b->prot && a->offset == b->offset &&
+	       !strcmp(a->path ? a->path : "", b->path ? b->path : "");
+}
+
+/* Regions of a that b does not have; both maps are sorted by address. */
+static size_t count_missing(const struct pt_maps *a, const struct pt_maps *b, FILE *f, char mark)
+{
+	size_t n = 0, j = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		while (j < b->n && b->v[j].start < a->v[i].start)
+			j++;
+		bool found = false;
+		for (size_t k = j; k < b->n && b->v[k].start == a->v[i].start; k++)
+			if (same_region(&a->v[i], &b->v[k]))
+				found = true;
+		if (found == (mark == '='))
+			n++;
+		if (f && found == (mark == '=')) {
+			const struct pt_map *r = &a->v[i];
+			fprintf(f, "      %c %012" PRIx64 "-%012" PRIx64 " %c%c%c%c %08" PRIx64 " ", mark, r->start, r->end,
+				r->prot & PT_PROT_R ? 'r' : '-', r->prot & PT_PROT_W ? 'w' : '-',
+				r->prot & PT_PROT_X ? 'x' : '-', r->prot & PT_PROT_SHARED ? 's' : 'p', r->offset);
+			qs(f, r->path);
+			fputc('\n', f);
+		}
+	}
+	return n;
+}
+
+static const char *machine_name(int m, char *buf, size_t len)
+{
+	static const struct {
+		int em;
+		const char *name;
+	} names[] = {{3, "i386"}, {62, "x86-64"}, {40, "ARM"}, {183, "AArch64"}, {243, "RISC-V"}, {8, "MIPS"},
+		     {21, "PowerPC64"}, {22, "s390"}};
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (names[i].em == m)
+			return names[i].name;
+	snprintf(buf, len, "machine %d", m);
+	return buf;
+}
+
+static void elf_table(FILE *f, const struct pt_exec_detail *d)
+{
+	char mbuf[24];
+	const struct pt_elf_info *e = &d->elf;
+	uint64_t bias = d->layout.valid ? d->layout.load_bias : 0;
+	fprintf(f, "    ELF%d %s%s %s", e->elf_class, e->type == 2 ? "EXEC" : e->type == 3 ? "DYN" : "(other type)",
+		e->type == 3 ? (e->interp ? " (PIE)" : " (static PIE or library)") : "",
+		machine_name(e->machine, mbuf, sizeof(mbuf)));
+	if (e->interp) {
+		fputs(", interpreter ", f);
+		qs(f, e->interp);
+	} else {
+		fputs(", statically linked", f);
+	}
+	if (d->layout.valid)
+		fprintf(f, ", load bias 0x%" PRIx64, bias);
+	fputc('\n', f);
+	fputs("      segment  file offset  file size  mem size   vaddr      runtime address     perms  map\n", f);
+	for (size_t i = 0; i < e->nsegs; i++) {
+		const struct pt_elf_seg *sg = &e->segs[i];
+		fprintf(f, "      %-8s 0x%-10" PRIx64 " 0x%-8" PRIx64 " 0x%-8" PRIx64 " 0x%-8" PRIx64 " ", seg_role(sg->flags),
+			sg->offset, sg->filesz, sg->memsz, sg->vaddr);
+		if (d->layout.valid)
+			fprintf(f, "0x%-17" PRIx64 " ", bias + sg->vaddr);
+		else
+			fputs("?                   ", f);
+		perms(f, sg->flags);
+		if (sg->map_index >= 0)
+			fprintf(f, "    #%d", sg->map_index);
+		fputc('\n', f);
+	}
+	if (e->nsecs)
+		fputs("      section  file offset  size       runtime address\n", f);
+	for (size_t i = 0; i < e->nsecs; i++) {
+		const struct pt_elf_sec *sc = &e->secs[i];
+		bool nobits = !strcmp(sc->name ? sc->name : "", ".bss");
+		fprintf(f, "      %-8s ", sc->name ? sc->name : "?");
+		if (nobits)
+			fputs("(none)       ", f);
+		else
+			fprintf(f, "0x%-10" PRIx64 " ", sc->offset);
+		fprintf(f, "0x%-8" PRIx64 " ", sc->size);
+		if (d->layout.valid)
+			fprintf(f, "0x%" PRIx64, bias + sc->addr);
+		fputs(nobits ? "  (zero-filled, no file bytes)\n" : "\n", f);
+	}
+	fprintf(f, "      entry point 0x%" PRIx64, e->entry);
+	if (d->layout.valid)
+		fprintf(f, " in the file, 0x%" PRIx64 " at runtime (AT_ENTRY)", d->layout.at_entry);
+	if (d->layout.valid && d->layout.at_base)
+		fprintf(f, "; interpreter loaded at 0x%" PRIx64 " (AT_BASE)", d->layout.at_base);
+	fputc('\n', f);
+}
+
+void pt_textfmt_exec_detail(FILE *f, const struct pt_exec_detail *d, bool verbose)
+{
+	if (d->interp_script) {
+		fputs("    script: ", f);
+		qs(f, d->interp_script);
+		fputs(" (the kernel ran this interpreter)\n", f);
+	}
+	if (d->exe && d->interp_script) {
+		fputs("    loaded: ", f);
+		qs(f, d->exe);
+		fputc('\n', f);
+	}
+	if (d->elf.error) {
+		fputs("    ELF: cannot read: ", f);
+		qs(f, d->elf.error);
+		fputc('\n', f);
+	} else {
+		elf_table(f, d);
+	}
+	size_t removed = count_missing(&d->maps_before, &d->maps_after, NULL, '-');
+	size_t added = count_missing(&d->maps_after, &d->maps_before, NULL, '+');
+	size_t kept = count_missing(&d->maps_after, &d->maps_before, NULL, '=');
+	fprintf(f, "    memory map: %zu regions before exec, %zu after: %zu removed, %zu added, %zu kept%s\n",
+		d->maps_before.n, d->maps_after.n, removed, added, kept, verbose ? "" : " (-v lists them)");
+	if (verbose) {
+		count_missing(&d->maps_before, &d->maps_after, f, '-');
+		count_missing(&d->maps_after, &d->maps_before, f, '+');
+		count_missing(&d->maps_after, &d->maps_before, f, '=');
+	}
+	bool any_leak = false;
+	for (size_t i = 0; i < d->nfds; i++)
+		any_leak |= d->fds[i].leaked;
+	if (d->nfds && (verbose || any_leak)) {
+		fputs("    fds:", f);
+		for (size_t i = 0; i < d->nfds; i++) {
+			if (!verbose && !d->fds[i].leaked && d->fds[i].fd > 2)
+				continue;
+			fprintf(f, " %d=", d->fds[i].fd);
+			qs(f, d->fds[i].target);
+			if (d->fds[i].leaked)
+				fputs(" (LEAKED across exec: no O_CLOEXEC)", f);
+		}
+		fputc('\n', f);
+	}
+	if (d->env_known && d->nenv) {
+		fputs("    env:", f);
+		for (size_t i = 0; i < d->nenv; i++) {
+			const struct pt_env_change *c = &d->env[i];
+			fputs(!c->old_val ? " +" : !c->new_val ? " -" : " ~", f);
+			qs(f, c->name);
+			if (c->new_val) {
+				fputc('=', f);
+				qs(f, c->new_val);
+			}
+			if (c->old_val && c->new_val) {
+				fputs(" (was ", f);
+				qs(f, c->old_val);
+				fputc(')', f);
+			}
+		}
+		fputc('\n', f);
+	}
 }
 
 void pt_textfmt_stack(FILE *f, const struct pt_stack *st)

@@ -46,7 +46,8 @@ struct pt_elf_cache_stats {
 struct pt_elf_cache *pt_elf_cache_create(size_t max_entries);
 void pt_elf_cache_destroy(struct pt_elf_cache *c);
 /* path may be "/proc/PID/exe": it is opened (following the magic link even
- * to a deleted file) and fstat'ed.  Same return rules as pt_elf_read_fd. */
+ * to a deleted file) and fstat'ed.  Same return rules as pt_elf_read_fd.
+ * A NULL cache just reads the file. */
 int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *a,
 		     struct pt_elf_info *out);
 void pt_elf_cache_stats(const struct pt_elf_cache *c, struct pt_elf_cache_stats *out);

@@ -223,6 +223,7 @@ struct pt_ev_stopped {      /* group-stop */
 struct pt_ev_exit {
 	struct pt_wstatus status;   /* EXITED or SIGNALED */
 	uint8_t how;                /* enum pt_exit_how */
+	const struct pt_maps *maps; /* --maps=exit: the map at exit, else NULL */
 };
 
 struct pt_ev_reap {

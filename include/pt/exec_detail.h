@@ -12,5 +12,7 @@
 void pt_exec_detail_on_entry(struct pt_tracer *T, struct pt_task *t, uint64_t envp, unsigned ptr_size);
 /* At PTRACE_EVENT_EXEC: everything else; the result lives in T->arena. */
 const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct pt_task *t);
+/* At PTRACE_EVENT_EXIT with --maps=exit: the map with every library loaded. */
+void pt_exec_detail_on_exit(struct pt_tracer *T, struct pt_task *t);
 
 #endif

@@ -58,10 +58,13 @@ struct pt_auxv {
 };
 
 /* 64-bit (a_type, a_val) pairs, up to AT_NULL or the end of the buffer.
- * Note: a 32-bit (compat) tracee's auxv holds 32-bit pairs; this parser does
- * not read those.  -EINVAL when not even one pair fits in len. */
+ * -EINVAL when not even one pair fits in len. */
 int pt_procfs_parse_auxv(const void *buf, size_t len, struct pt_auxv *out);
 int pt_procfs_read_auxv(pid_t pid, struct pt_auxv *out);
+/* The same for a 32-bit (i386/compat) tracee, whose /proc/PID/auxv holds
+ * 32-bit pairs. */
+int pt_procfs_parse_auxv32(const void *buf, size_t len, struct pt_auxv *out);
+int pt_procfs_read_auxv32(pid_t pid, struct pt_auxv *out);
 
 /* ---- /proc/PID/status ---- */
 

@@ -44,6 +44,7 @@ struct pt_text_opts {
 	bool summary;       /* print the process tree at the end */
 	bool threads;       /* do not fold threads in the summary */
 	bool show_maps;     /* print exec anatomy (maps, ELF table, fds, env) */
+	bool verbose;       /* -v: every region of the maps diff, every fd */
 };
 
 /* Constructors; each returns NULL with errno set on failure.  fp is not

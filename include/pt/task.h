@@ -30,9 +30,10 @@ struct pt_exec_pending {
 	bool argv_truncated;
 	int syscall;                /* x86_64 number */
 	struct pt_maps maps_before;
-	const char *const *envp;
-	size_t envc;
-	bool env_truncated;
+	const struct pt_env_change *env;    /* old image's environ vs the new envp */
+	size_t nenv;
+	bool env_known;
+	struct pt_maps *exit_maps;  /* --maps=exit: taken at PTRACE_EVENT_EXIT */
 };
 
 struct pt_proc;

@@ -362,6 +362,8 @@ static void write_event(FILE *f, const struct pt_event *ev)
 	case PT_EV_EXIT:
 		fprintf(f, ",\"how\":\"%s\"", pt_exit_how_name(ev->u.exit.how));
 		jstatus_fields(f, ev->u.exit.status, true);
+		if (ev->u.exit.maps)
+			jmaps(f, "maps", ev->u.exit.maps);
 		break;
 	case PT_EV_REAP:
 		fprintf(f, ",\"child\":%d,\"by\":", (int)ev->u.reap.child);

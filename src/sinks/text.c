@@ -181,7 +181,7 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 			fprintf(f, " (was thread %d, now the leader)", (int)x->old_pid);
 		fputc('\n', f);
 		if (x->detail && t->o.show_maps)
-			pt_textfmt_exec_detail(f, x->detail);
+			pt_textfmt_exec_detail(f, x->detail, t->o.verbose);
 		break;
 	}
 	case PT_EV_EXEC_FAILED:
