@@ -306,6 +306,21 @@ static void on_ptrace_event(struct pt_tracer *T, struct pt_task *t, int event)
 	}
 }
 
+/* The SIGCONT that woke a stopped task is still queued (its delivery stop
+ * comes next, unless it is ignored): peek at it for the sender. */
+static pid_t sigcont_sender(pid_t tid)
+{
+	siginfo_t q[8];
+	for (int shared = 1; shared >= 0; shared--) {
+		struct __ptrace_peeksiginfo_args a = {0, shared ? PTRACE_PEEKSIGINFO_SHARED : 0, 8};
+		long n = ptrace(PTRACE_PEEKSIGINFO, tid, &a, q);
+		for (long i = 0; i < n; i++)
+			if (q[i].si_signo == SIGCONT && q[i].si_code <= 0)
+				return q[i].si_pid;
+	}
+	return 0;
+}
+
 static void on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 {
 	T->stops[PT_STOP_GROUP]++;
@@ -318,6 +333,7 @@ static void on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 			t->flags |= PT_T_STOPPED;
 			struct pt_event ev = {.kind = PT_EV_STOPPED};
 			ev.u.stopped.sig = sig;
+			ev.u.stopped.sender = t->stop_sender;
 			pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
 		}
 		/* LISTEN, not CONT: the task must stay stopped (its parent's
@@ -329,6 +345,7 @@ static void on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 	if (t->flags & PT_T_STOPPED) {
 		t->flags &= ~PT_T_STOPPED;
 		struct pt_event ev = {.kind = PT_EV_CONTINUED};
+		ev.u.continued.sender = sigcont_sender(t->tid);
 		pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
 	}
 	resume(T, t, 0);
@@ -345,6 +362,8 @@ static void on_signal_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 		if (si.si_code <= 0 || sig == SIGCHLD)
 			ev.u.signal.sender = si.si_pid;
 	}
+	if (is_group_stop_sig(sig))
+		t->stop_sender = ev.u.signal.sender;
 	pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
 	resume(T, t, sig);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pt/escape.h"
+#include "pt/tables.h"
 
 void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str)
 {
@@ -27,6 +28,14 @@ void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str)
 		else
 			fprintf(f, "0x%" PRIx64, v);
 		break;
+	case 'S': {
+		char buf[32];
+		if (v >= 1 && v <= 64)
+			fputs(pt_signal_name((int)v, buf, sizeof(buf)), f);
+		else
+			fprintf(f, "%" PRId64, (int64_t)v);
+		break;
+	}
 	case 'p':
 		if (!v)
 			fputs("NULL", f);

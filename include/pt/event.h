@@ -218,6 +218,11 @@ struct pt_ev_signal {       /* a signal was delivered to the task */
 
 struct pt_ev_stopped {      /* group-stop */
 	int sig;
+	pid_t sender;           /* who sent the stopping signal, 0 when unknown or the kernel (tty) */
+};
+
+struct pt_ev_continued {
+	pid_t sender;           /* who sent SIGCONT, 0 when unknown */
 };
 
 struct pt_ev_exit {
@@ -260,6 +265,7 @@ struct pt_event {
 		struct pt_ev_wait wait;
 		struct pt_ev_signal signal;
 		struct pt_ev_stopped stopped;
+		struct pt_ev_continued continued;
 		struct pt_ev_exit exit;
 		struct pt_ev_reap reap;
 		struct pt_ev_reparent reparent;

@@ -49,6 +49,7 @@ struct pt_task {
 	uint64_t sc_args[6];
 	uint8_t exit_how;           /* from PTRACE_EVENT_EXIT */
 	int exit_raw;               /* its status, for a task that never reports death */
+	pid_t stop_sender;          /* sender of the last stop signal delivered */
 	pid_t held_ppid;            /* PT_T_HELD: the parent's tgid read from /proc */
 	pid_t held_tgid;
 	struct pt_exec_pending *exec;

@@ -356,8 +356,12 @@ static void write_event(FILE *f, const struct pt_event *ev)
 		break;
 	case PT_EV_STOPPED:
 		jsig(f, "sig", ev->u.stopped.sig);
+		if (ev->u.stopped.sender)
+			fprintf(f, ",\"sender\":%d", (int)ev->u.stopped.sender);
 		break;
 	case PT_EV_CONTINUED:
+		if (ev->u.continued.sender)
+			fprintf(f, ",\"sender\":%d", (int)ev->u.continued.sender);
 		break;
 	case PT_EV_EXIT:
 		fprintf(f, ",\"how\":\"%s\"", pt_exit_how_name(ev->u.exit.how));

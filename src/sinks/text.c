@@ -211,11 +211,17 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 		break;
 	case PT_EV_STOPPED:
 		prefix(t, ev);
-		fprintf(f, "--- stopped by %s ---\n", pt_signal_name(ev->u.stopped.sig, buf, sizeof(buf)));
+		fprintf(f, "--- stopped by %s", pt_signal_name(ev->u.stopped.sig, buf, sizeof(buf)));
+		if (ev->u.stopped.sender)
+			fprintf(f, " from %d", (int)ev->u.stopped.sender);
+		fputs(" ---\n", f);
 		break;
 	case PT_EV_CONTINUED:
 		prefix(t, ev);
-		fputs("--- continued ---\n", f);
+		fputs("--- continued", f);
+		if (ev->u.continued.sender)
+			fprintf(f, " by SIGCONT from %d", (int)ev->u.continued.sender);
+		fputs(" ---\n", f);
 		break;
 	case PT_EV_EXIT: {
 		static const char *const how[] = {"exit_group", "thread exit", "signal", "ended by its group"};

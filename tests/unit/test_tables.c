@@ -86,7 +86,7 @@ static void check_rows(enum pt_arch arch, uint32_t scmp_arch, const struct sc_ro
 		}
 		cr_expect_lt(r->nr, PT_SYSCALL_MAX, "%s: %s", an, r->name);
 		cr_expect_leq(strlen(r->sig), 6, "%s: %s: signature \"%s\" too long", an, r->name, r->sig);
-		cr_expect_eq(strspn(r->sig, "duxofsp"), strlen(r->sig),
+		cr_expect_eq(strspn(r->sig, "duxofspS"), strlen(r->sig),
 			     "%s: %s: bad signature char in \"%s\"", an, r->name, r->sig);
 		cr_expect_eq(r->classes & ~all_class_bits(), 0, "%s: %s: stray class bits", an, r->name);
 
