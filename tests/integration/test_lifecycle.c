@@ -1,0 +1,314 @@
+/* Issue "Process lifecycle": zombies, reaping, reparenting (init and
+ * subreapers), autoreap, WNOHANG, a killed parent, process-group kills and
+ * the execvp PATH search, checked on the JSONL log (docs/trace-format.md). */
+#include "support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+TestSuite(lifecycle, .fini = pt_t_cleanup);
+
+static pid_t only_child(struct pt_t_run *r, pid_t pid)
+{
+	pid_t kids[8];
+	size_t n = pt_t_children(r, pid, false, kids, 8);
+	pt_t_assert(r, n == 1, "expected 1 spawn of a process by %d, found %zu", (int)pid, n);
+	return kids[0];
+}
+
+/* The reap event of child (fails if there is more than one). */
+static json_object *reap_of(struct pt_t_run *r, pid_t child)
+{
+	size_t n = pt_t_count_int(r, "reap", "child", child);
+	pt_t_assert(r, n <= 1, "%zu reap events for %d", n, (int)child);
+	return pt_t_find_int(r, "reap", "child", child, 0);
+}
+
+static bool by_is_null(json_object *reap)
+{
+	json_object *by = NULL;
+	return !json_object_object_get_ex(reap, "by", &by) || by == NULL;
+}
+
+/* "WNOHANG|WUNTRACED" contains flag as a whole token */
+static bool has_flag(const char *opts, const char *flag)
+{
+	size_t fl = strlen(flag);
+	for (const char *p = opts; p && *p;) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		if (n == fl && strncmp(p, flag, n) == 0)
+			return true;
+		p += n + (bar ? 1 : 0);
+	}
+	return false;
+}
+
+static void check_ok(struct pt_t_run *r)
+{
+	pt_t_check_log(r);
+	pt_t_assert(r, r->exited && r->exit_code == 0, "the tracee checks itself: the tool should exit 0");
+}
+
+Test(lifecycle, zombie)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "zombie", NULL);
+	check_ok(&r);
+	pid_t root = pt_t_root(&r);
+	pid_t child = only_child(&r, root);
+	json_object *rp = reap_of(&r, child);
+	pt_t_assert(&r, rp != NULL, "no reap event for the child %d", (int)child);
+	pt_t_assert(&r, pt_t_int(rp, "by", -1) == root, "reap.by should be the parent %d: %s",
+		    (int)root, pt_t_json(rp));
+	pt_t_assert(&r, pt_t_bool(rp, "autoreap") == 0, "autoreap should be false: %s",
+		    pt_t_json(rp));
+	int64_t zns = pt_t_int(rp, "zombie_ns", -1);
+	pt_t_assert(&r, zns >= 150000000, "zombie_ns should be >= 150 ms (the tracee kept the "
+		    "zombie ~200 ms): %s", pt_t_json(rp));
+	pt_t_assert(&r, zns < 30000000000LL, "zombie_ns implausibly large: %s", pt_t_json(rp));
+	json_object *ex = pt_t_exit_of(&r, child);
+	pt_t_assert(&r, ex && pt_t_index_of(&r, ex) < pt_t_index_of(&r, rp),
+		    "the child's exit should precede its reap");
+	pt_t_free(&r);
+}
+
+Test(lifecycle, double_fork)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "double_fork", NULL);
+	check_ok(&r);
+	int g = 0, to = 0;
+	pt_t_assert(&r, r.stdout_text &&
+			     sscanf(r.stdout_text, "grandchild %d reparented-to %d", &g, &to) == 2,
+		    "the tracee did not report the grandchild");
+	pid_t root = pt_t_root(&r);
+	pid_t c = only_child(&r, root);
+	pid_t gc = only_child(&r, c);
+	pt_t_assert(&r, gc == g, "the grandchild is %d, the log says %d", g, (int)gc);
+	json_object *rp = pt_t_nth(&r, "reparent", g, 0);
+	pt_t_assert(&r, rp != NULL, "no reparent event for the grandchild %d", g);
+	pt_t_assert(&r, pt_t_count(&r, "reparent", g) == 1, "one reparent expected");
+	pt_t_assert(&r, pt_t_int(rp, "from", -1) == c, "reparent.from should be %d: %s", (int)c,
+		    pt_t_json(rp));
+	pt_t_assert(&r, pt_t_int(rp, "to", -1) == to,
+		    "reparent.to should be %d (init or the nearest subreaper, as getppid() saw): %s",
+		    to, pt_t_json(rp));
+	json_object *cx = pt_t_exit_of(&r, c);
+	pt_t_assert(&r, cx && pt_t_index_of(&r, cx) < pt_t_index_of(&r, rp),
+		    "the reparent follows the death of the parent");
+	/* the root reaped C, never G */
+	json_object *rc = reap_of(&r, c);
+	pt_t_assert(&r, rc && pt_t_int(rc, "by", -1) == root, "C should be reaped by the root");
+	json_object *rg = reap_of(&r, g);
+	pt_t_assert(&r, !rg || pt_t_int(rg, "by", -1) != root,
+		    "the grandchild was not reaped by the root: %s", pt_t_json(rg));
+	pt_t_assert(&r, pt_t_count_pid_int(&r, "wait", root, "child", g) == 0,
+		    "no wait of the root returned the grandchild");
+	pt_t_free(&r);
+}
+
+Test(lifecycle, subreaper)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "subreaper", NULL);
+	check_ok(&r);
+	int g = 0;
+	pt_t_assert(&r, r.stdout_text && sscanf(r.stdout_text, "grandchild %d", &g) == 1,
+		    "the tracee did not report the grandchild");
+	pid_t s = pt_t_root(&r);
+	pid_t c = only_child(&r, s);
+	pt_t_assert(&r, only_child(&r, c) == g, "the grandchild should be C's child");
+	json_object *rp = pt_t_nth(&r, "reparent", g, 0);
+	pt_t_assert(&r, rp != NULL, "no reparent event for the grandchild %d", g);
+	pt_t_assert(&r, pt_t_int(rp, "from", -1) == c, "reparent.from should be %d: %s", (int)c,
+		    pt_t_json(rp));
+	pt_t_assert(&r, pt_t_int(rp, "to", -1) == s, "reparent.to should be the subreaper %d: %s",
+		    (int)s, pt_t_json(rp));
+	json_object *rg = reap_of(&r, g);
+	pt_t_assert(&r, rg != NULL, "no reap event for the grandchild");
+	pt_t_assert(&r, pt_t_int(rg, "by", -1) == s, "the subreaper %d reaps the grandchild: %s",
+		    (int)s, pt_t_json(rg));
+	pt_t_assert(&r, pt_t_bool(rg, "autoreap") == 0, "not an autoreap: %s", pt_t_json(rg));
+	pt_t_assert(&r, pt_t_index_of(&r, rp) < pt_t_index_of(&r, rg), "reparent precedes reap");
+	json_object *w = pt_t_find_pid_int(&r, "wait", s, "child", g, 0);
+	pt_t_assert(&r, w && pt_t_int(w, "id", 0) == -1 && pt_t_status_exited(w, "status") == 0,
+		    "a waitpid(-1) of the subreaper returned the grandchild's exit 0: %s",
+		    pt_t_json(w));
+	json_object *rc = reap_of(&r, c);
+	pt_t_assert(&r, rc && pt_t_int(rc, "by", -1) == s, "C is reaped by the root");
+	pt_t_free(&r);
+}
+
+Test(lifecycle, sigchld_ign)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "sigchld_ign", NULL);
+	check_ok(&r);
+	pid_t root = pt_t_root(&r);
+	pid_t c = only_child(&r, root);
+	json_object *rp = reap_of(&r, c);
+	pt_t_assert(&r, rp != NULL, "no reap event for the child %d", (int)c);
+	pt_t_assert(&r, pt_t_bool(rp, "autoreap") == 1, "autoreap should be true: %s",
+		    pt_t_json(rp));
+	pt_t_assert(&r, by_is_null(rp), "the kernel reaped it: by should be null: %s",
+		    pt_t_json(rp));
+	pt_t_assert(&r, pt_t_count_pid_int(&r, "wait", root, "child", c) == 0,
+		    "no wait returned the child");
+	json_object *w = pt_t_find_str(&r, "wait", "errno", "ECHILD", 0);
+	pt_t_assert(&r, w && pt_t_pid(w) == root, "the root's wait should fail with ECHILD");
+	pt_t_assert(&r, pt_t_int(w, "ret", 0) == -10, "ret should be -ECHILD: %s", pt_t_json(w));
+	pt_t_assert(&r, pt_t_index_of(&r, rp) < pt_t_index_of(&r, w),
+		    "the autoreap precedes the ECHILD");
+	pt_t_free(&r);
+}
+
+Test(lifecycle, wnohang)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "wnohang", NULL);
+	check_ok(&r);
+	pid_t root = pt_t_root(&r);
+	pid_t c = only_child(&r, root);
+	json_object *w0 = pt_t_nth(&r, "wait", root, 0);
+	json_object *w1 = pt_t_nth(&r, "wait", root, 1);
+	pt_t_assert(&r, w0 && w1, "two wait events expected in the root");
+	pt_t_assert(&r, pt_t_count(&r, "wait", root) == 2, "exactly two wait events expected");
+	pt_t_assert(&r, has_flag(pt_t_str(w0, "options"), "WNOHANG"),
+		    "the first wait has WNOHANG: %s", pt_t_json(w0));
+	pt_t_assert(&r, pt_t_int(w0, "id", 0) == c, "the first wait's id is the child: %s",
+		    pt_t_json(w0));
+	pt_t_assert(&r, pt_t_has(w0, "ret") && pt_t_int(w0, "ret", -1) == 0,
+		    "the WNOHANG wait returned 0: %s", pt_t_json(w0));
+	pt_t_assert(&r, !pt_t_has(w0, "child") && !pt_t_has(w0, "status"),
+		    "the WNOHANG wait has no child nor status: %s", pt_t_json(w0));
+	pt_t_assert(&r, !has_flag(pt_t_str(w1, "options"), "WNOHANG"),
+		    "the second wait blocks: %s", pt_t_json(w1));
+	pt_t_assert(&r, pt_t_int(w1, "child", -1) == c && pt_t_int(w1, "ret", -1) == c,
+		    "the second wait reaped the child: %s", pt_t_json(w1));
+	pt_t_assert(&r, pt_t_status_exited(w1, "status") == 0, "status {exited:0}: %s",
+		    pt_t_json(w1));
+	json_object *rp = reap_of(&r, c);
+	pt_t_assert(&r, rp && pt_t_int(rp, "by", -1) == root, "the root reaps the child");
+	pt_t_assert(&r, pt_t_index_of(&r, w0) < pt_t_index_of(&r, pt_t_exit_of(&r, c)),
+		    "the WNOHANG wait happened while the child lived");
+	pt_t_free(&r);
+}
+
+Test(lifecycle, parent_killed)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "parent_killed", NULL);
+	check_ok(&r);
+	pid_t t = pt_t_root(&r);
+	pid_t p = only_child(&r, t);
+	json_object *px = pt_t_exit_of(&r, p);
+	pt_t_assert(&r, px != NULL, "no exit event for P %d", (int)p);
+	const char *sig = pt_t_status_signaled(px, NULL);
+	pt_t_assert(&r, sig && strcmp(sig, "SIGKILL") == 0, "P's exit: signaled SIGKILL: %s",
+		    pt_t_json(px));
+	pt_t_assert(&r, pt_t_bool(px, "core") == 0, "no core: %s", pt_t_json(px));
+	json_object *w = pt_t_find_pid_int(&r, "wait", t, "child", p, 0);
+	sig = pt_t_status_signaled(w, "status");
+	pt_t_assert(&r, sig && strcmp(sig, "SIGKILL") == 0, "T's wait returns SIGKILL: %s",
+		    pt_t_json(w));
+	pid_t kids[4];
+	size_t n = pt_t_children(&r, p, false, kids, 4);
+	pt_t_assert(&r, n == 2, "P spawned 2 children, the log has %zu", n);
+	for (size_t i = 0; i < n; i++) {
+		json_object *rp = pt_t_nth(&r, "reparent", kids[i], 0);
+		pt_t_assert(&r, rp != NULL, "no reparent event for P's child %d", (int)kids[i]);
+		pt_t_assert(&r, pt_t_int(rp, "from", -1) == p, "reparent.from should be P: %s",
+			    pt_t_json(rp));
+		pt_t_assert(&r, pt_t_int(rp, "to", -1) > 0 && pt_t_int(rp, "to", -1) != p,
+			    "reparent.to: %s", pt_t_json(rp));
+		pt_t_assert(&r, pt_t_index_of(&r, px) < pt_t_index_of(&r, rp),
+			    "the reparent follows P's death");
+		json_object *cx = pt_t_exit_of(&r, kids[i]);
+		pt_t_assert(&r, cx && pt_t_status_exited(cx, NULL) == 0, "child %d exits 0",
+			    (int)kids[i]);
+	}
+	pt_t_free(&r);
+}
+
+Test(lifecycle, kill_pgrp)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "kill_pgrp", NULL);
+	check_ok(&r);
+	pid_t root = pt_t_root(&r);
+	pid_t kids[4];
+	size_t n = pt_t_children(&r, root, false, kids, 4);
+	pt_t_assert(&r, n == 3, "3 children expected, %zu", n);
+	size_t sigterm_exits = 0;
+	for (size_t i = 0; i < r.nev; i++) {
+		const char *sig = pt_t_is(r.ev[i], "exit") ? pt_t_status_signaled(r.ev[i], NULL) : NULL;
+		if (sig && strcmp(sig, "SIGTERM") == 0)
+			sigterm_exits++;
+	}
+	pt_t_assert(&r, sigterm_exits == 3, "3 exits by SIGTERM expected, %zu", sigterm_exits);
+	for (size_t i = 0; i < n; i++) {
+		json_object *ex = pt_t_exit_of(&r, kids[i]);
+		const char *sig = pt_t_status_signaled(ex, NULL);
+		pt_t_assert(&r, sig && strcmp(sig, "SIGTERM") == 0, "child %d: signaled SIGTERM: %s",
+			    (int)kids[i], pt_t_json(ex));
+		const char *how = pt_t_str(ex, "how");
+		pt_t_assert(&r, how && strcmp(how, "signal") == 0, "how: signal: %s", pt_t_json(ex));
+		json_object *rp = reap_of(&r, kids[i]);
+		pt_t_assert(&r, rp && pt_t_int(rp, "by", -1) == root, "child %d reaped by the root",
+			    (int)kids[i]);
+		/* the SIGTERM was delivered, sent by the root */
+		json_object *sg = pt_t_nth(&r, "signal", kids[i], 0);
+		pt_t_assert(&r, sg && strcmp(pt_t_str(sg, "sig") ? pt_t_str(sg, "sig") : "",
+					     "SIGTERM") == 0,
+			    "child %d: a signal event SIGTERM expected", (int)kids[i]);
+		pt_t_assert(&r, pt_t_int(sg, "sender", -1) == root, "the sender is the root: %s",
+			    pt_t_json(sg));
+		json_object *w = pt_t_find_pid_int(&r, "wait", root, "child", kids[i], 0);
+		sig = pt_t_status_signaled(w, "status");
+		pt_t_assert(&r, sig && strcmp(sig, "SIGTERM") == 0, "wait status SIGTERM: %s",
+			    pt_t_json(w));
+	}
+	pt_t_free(&r);
+}
+
+Test(lifecycle, execvp_path)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "execvp_path", NULL);
+	check_ok(&r);
+	pid_t root = pt_t_root(&r);
+	/* the root's own exec first, then the PATH search */
+	json_object *ex = pt_t_nth(&r, "exec", root, 1);
+	pt_t_assert(&r, ex != NULL, "no exec of true");
+	const char *path = pt_t_str(ex, "path");
+	size_t pl = path ? strlen(path) : 0;
+	pt_t_assert(&r, pl >= 5 && strcmp(path + pl - 5, "/true") == 0,
+		    "the exec's path should end in /true: %s", pt_t_json(ex));
+	long ix = pt_t_index_of(&r, ex);
+	static const char *const want[] = { "/nonexistent1/true", "/nonexistent2/true" };
+	long prev = -1;
+	for (int i = 0; i < 2; i++) {
+		json_object *f = pt_t_find_str(&r, "exec_failed", "path", want[i], 0);
+		pt_t_assert(&r, f != NULL, "no exec_failed for %s", want[i]);
+		pt_t_assert(&r, pt_t_count_str(&r, "exec_failed", "path", want[i]) == 1,
+			    "one exec_failed for %s", want[i]);
+		const char *err = pt_t_str(f, "errno");
+		pt_t_assert(&r, err && strcmp(err, "ENOENT") == 0, "errno ENOENT: %s", pt_t_json(f));
+		pt_t_assert(&r, pt_t_pid(f) == root, "the root failed: %s", pt_t_json(f));
+		const char *sc = pt_t_str(f, "syscall");
+		pt_t_assert(&r, sc && strcmp(sc, "execve") == 0, "syscall execve: %s", pt_t_json(f));
+		long fi = pt_t_index_of(&r, f);
+		pt_t_assert(&r, fi > prev && fi < ix, "the failures come in PATH order, before the exec");
+		prev = fi;
+	}
+	/* glibc stops at the first success: /usr/bin comes right after the two */
+	size_t nf = pt_t_count(&r, "exec_failed", 0);
+	pt_t_assert(&r, nf == 2, "exactly 2 exec_failed events expected, %zu", nf);
+	pt_t_assert(&r, pt_t_find_idx(&r, (size_t)ix, "exec_failed", NULL, NULL) < 0,
+		    "no exec_failed after the successful exec");
+	pt_t_free(&r);
+}
