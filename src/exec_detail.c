@@ -93,8 +93,9 @@ const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct
 	 * was replaced or deleted since. */
 	snprintf(exe_link, sizeof(exe_link), "/proc/%d/exe", (int)t->tid);
 	pt_elf_cache_get(T->elf_cache, exe_link, a, &d->elf);
-	/* auxv is in the tracee's word size: we read 64-bit pairs only. */
-	bool auxv_ok = !d->elf.error && d->elf.elf_class == 64 && pt_procfs_read_auxv(t->tid, &auxv) == 0;
+	/* auxv pairs have the tracee's word size. */
+	bool auxv_ok = !d->elf.error && (d->elf.elf_class == 64 ? pt_procfs_read_auxv(t->tid, &auxv) == 0
+								  : pt_procfs_read_auxv32(t->tid, &auxv) == 0);
 	pt_elf_place(&d->elf, auxv_ok ? &auxv : NULL, &d->maps_after, d->exe, &d->layout);
 	if (pt_procfs_read_fds(t->tid, a, PT_PROCFS_FDS_MAX, &d->fds, &d->nfds) < 0) {
 		d->fds = NULL;

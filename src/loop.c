@@ -48,7 +48,10 @@ uint64_t pt_now_ns(void)
 
 void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid)
 {
-	ev->ts_ns = pt_now_ns() - T->t0;
+	uint64_t now = pt_now_ns();
+	if (ev->kind == PT_EV_START)
+		T->t0 = now;
+	ev->ts_ns = now - T->t0;
 	ev->pid = pid;
 	ev->tgid = tgid;
 	pt_sinks_emit(T->sinks, ev);
@@ -321,6 +324,32 @@ static pid_t sigcont_sender(pid_t tid)
 	return 0;
 }
 
+static void set_stopped(struct pt_tracer *T, struct pt_task *t, bool stopped, int sig)
+{
+	if (stopped == !!(t->flags & PT_T_STOPPED))
+		return;
+	struct pt_event ev = {.kind = stopped ? PT_EV_STOPPED : PT_EV_CONTINUED};
+	if (stopped) {
+		t->flags |= PT_T_STOPPED;
+		ev.u.stopped.sig = sig;
+		ev.u.stopped.sender = t->stop_sender;
+	} else {
+		t->flags &= ~PT_T_STOPPED;
+		ev.u.continued.sender = sigcont_sender(t->tid);
+	}
+	pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
+}
+
+/* The kernel tells the parent (SIGCHLD, wait) about a group-stop or a
+ * continue before the stopped task's own ptrace stop reaches us: report the
+ * state change first, so the log keeps cause before effect. */
+void pt_loop_note_child_state(struct pt_tracer *T, pid_t pid, bool stopped, int sig)
+{
+	struct pt_task *c = pt_task_find(&T->tasks, pid);
+	if (c && (c->flags & PT_T_ANNOUNCED))
+		set_stopped(T, c, stopped, sig);
+}
+
 static void on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 {
 	T->stops[PT_STOP_GROUP]++;
@@ -329,25 +358,14 @@ static void on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 		return;
 	}
 	if (is_group_stop_sig(sig)) {
-		if (!(t->flags & PT_T_STOPPED)) {
-			t->flags |= PT_T_STOPPED;
-			struct pt_event ev = {.kind = PT_EV_STOPPED};
-			ev.u.stopped.sig = sig;
-			ev.u.stopped.sender = t->stop_sender;
-			pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
-		}
+		set_stopped(T, t, true, sig);
 		/* LISTEN, not CONT: the task must stay stopped (its parent's
 		 * waitpid(WUNTRACED) sees it) yet wake on SIGCONT. */
 		ptrace(PTRACE_LISTEN, t->tid, NULL, NULL);
 		return;
 	}
 	/* SIGTRAP: woken from LISTEN by SIGCONT, or by our PTRACE_INTERRUPT. */
-	if (t->flags & PT_T_STOPPED) {
-		t->flags &= ~PT_T_STOPPED;
-		struct pt_event ev = {.kind = PT_EV_CONTINUED};
-		ev.u.continued.sender = sigcont_sender(t->tid);
-		pt_tracer_emit(T, &ev, t->tid, tgid_of(t));
-	}
+	set_stopped(T, t, false, 0);
 	resume(T, t, 0);
 }
 
@@ -361,6 +379,8 @@ static void on_signal_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 		ev.u.signal.code = si.si_code;
 		if (si.si_code <= 0 || sig == SIGCHLD)
 			ev.u.signal.sender = si.si_pid;
+		if (sig == SIGCHLD && (si.si_code == CLD_STOPPED || si.si_code == CLD_CONTINUED))
+			pt_loop_note_child_state(T, si.si_pid, si.si_code == CLD_STOPPED, si.si_status);
 	}
 	if (is_group_stop_sig(sig))
 		t->stop_sender = ev.u.signal.sender;
@@ -636,7 +656,6 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	}
 	pt_task_attach(root, rp);
 	root->flags |= PT_T_STARTED | PT_T_ANNOUNCED;
-	T.t0 = pt_now_ns();
 	emit_start(&T);
 	resume(&T, root, 0);    /* out of the SIGCONT stop launch left it in */
 

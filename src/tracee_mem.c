@@ -108,25 +108,78 @@ int pt_mem_read_str(pid_t pid, uint64_t addr, size_t max, struct pt_arena *a, co
 	return 0;
 }
 
+/* argv and environ strings usually lie back to back: one page-bounded read
+ * serves many of them, instead of one process_vm_readv per string. */
+struct chunk {
+	uint64_t base;
+	size_t len;
+	char buf[PT_PAGE];
+};
+
+static int chunk_str(pid_t pid, struct chunk *c, uint64_t addr, size_t max, struct pt_arena *a, const char **out,
+		     size_t *outlen, bool *truncated)
+{
+	if (!(c->len && addr >= c->base && addr < c->base + c->len)) {
+		ssize_t n = read_in_page(pid, addr, c->buf, PT_PAGE);
+		if (n < 0) {
+			c->len = 0;
+			return (int)n;
+		}
+		c->base = addr;
+		c->len = (size_t)n;
+	}
+	size_t off = (size_t)(addr - c->base), room = c->len - off;
+	if (room > max)
+		room = max;
+	const char *nul = memchr(c->buf + off, 0, room);
+	if (!nul)   /* runs past the chunk: the page-walking reader takes it */
+		return pt_mem_read_str(pid, addr, max, a, out, outlen, truncated);
+	size_t len = (size_t)(nul - (c->buf + off));
+	char *s = pt_arena_strndup(a, c->buf + off, len);
+	if (!s)
+		return -ENOMEM;
+	*out = s;
+	*outlen = len;
+	*truncated = false;
+	return 0;
+}
+
 int pt_mem_read_strvec(pid_t pid, uint64_t addr, unsigned ptr_size, size_t max_n, size_t max_bytes,
 		       struct pt_arena *a, struct pt_strvec *out)
 {
+	enum { PTRS = 64 };
 	memset(out, 0, sizeof(*out));
 	if (!addr)
 		return 0;
+	struct chunk *c = pt_arena_alloc(a, sizeof(*c));
 	size_t cap = 16, used = 0;
 	const char **v = pt_arena_alloc(a, cap * sizeof(*v));
-	if (!v)
+	unsigned char ptrs[PTRS * 8];
+	size_t have = 0, first = 0;     /* pointers [first, first+have) are in ptrs */
+	if (!v || !c)
 		return -ENOMEM;
+	c->len = 0;
 	for (size_t i = 0;; i++) {
 		uint64_t p = 0;
 		if (i == max_n) {
 			out->truncated = true;
 			break;
 		}
-		int rc = pt_mem_read(pid, addr + i * ptr_size, &p, ptr_size);
-		if (rc < 0)
-			return rc;
+		if (i >= first + have) {
+			/* the next pointers, up to the end of their page */
+			uint64_t at = addr + i * ptr_size;
+			size_t room = PT_PAGE - (size_t)(at & (PT_PAGE - 1));
+			size_t want = PTRS * ptr_size < room ? PTRS * ptr_size : room;
+			want -= want % ptr_size;
+			if (!want)
+				want = ptr_size;
+			int rc = pt_mem_read(pid, at, ptrs, want);
+			if (rc < 0)
+				return rc;
+			first = i;
+			have = want / ptr_size;
+		}
+		memcpy(&p, ptrs + (i - first) * ptr_size, ptr_size);
 		if (!p)
 			break;
 		if (used >= max_bytes) {
@@ -136,7 +189,7 @@ int pt_mem_read_strvec(pid_t pid, uint64_t addr, unsigned ptr_size, size_t max_n
 		const char *s;
 		size_t slen;
 		bool trunc;
-		rc = pt_mem_read_str(pid, p, max_bytes - used, a, &s, &slen, &trunc);
+		int rc = chunk_str(pid, c, p, max_bytes - used, a, &s, &slen, &trunc);
 		if (rc < 0)
 			return rc;
 		if (out->n + 1 >= cap) {

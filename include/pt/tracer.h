@@ -79,6 +79,8 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t);
  * thread that exec'd.  Returns the task now holding the leader's tid. */
 struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t old_tid);
 
+/* loop.c: the parent learned (wait, SIGCHLD) that pid stopped or continued. */
+void pt_loop_note_child_state(struct pt_tracer *T, pid_t pid, bool stopped, int sig);
 /* loop.c: lets go of held new tasks whose parent died before reporting them. */
 void pt_loop_release_orphans(struct pt_tracer *T);
 
