@@ -1,0 +1,270 @@
+/* Exec anatomy: the ELF facts in the exec event agree with readelf, the new
+ * map holds the file where the facts say, fds and env are reported. */
+#include <criterion/criterion.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "support.h"
+
+TestSuite(exec, .fini = pt_t_cleanup);
+
+static uint64_t hex(json_object *e, const char *path)
+{
+	const char *s = pt_t_str(e, path);
+	return s ? strtoull(s, NULL, 16) : UINT64_MAX;
+}
+
+struct load {
+	uint64_t offset, vaddr, filesz, memsz;
+};
+
+/* readelf is the reference the issue names: parse its -h and -l output. */
+static size_t readelf_loads(const char *path, uint64_t *entry, struct load *out, size_t max)
+{
+	char cmd[512], line[512];
+	size_t n = 0;
+	snprintf(cmd, sizeof(cmd), "readelf -hlW '%s'", path);
+	FILE *p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	*entry = UINT64_MAX;
+	while (fgets(line, sizeof(line), p)) {
+		struct load l;
+		uint64_t phys;
+		const char *e = strstr(line, "Entry point address:");
+		if (e)
+			*entry = strtoull(e + strlen("Entry point address:"), NULL, 16);
+		if (sscanf(line, " LOAD 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64 " 0x%" SCNx64, &l.offset,
+			   &l.vaddr, &phys, &l.filesz, &l.memsz) == 5 && n < max)
+			out[n++] = l;
+	}
+	cr_assert_eq(pclose(p), 0, "readelf failed on %s", path);
+	cr_assert_neq(*entry, UINT64_MAX);
+	return n;
+}
+
+static json_object *region_holding(json_object *maps, uint64_t addr)
+{
+	for (size_t i = 0; maps && i < json_object_array_length(maps); i++) {
+		json_object *m = json_object_array_get_idx(maps, i);
+		if (hex(m, "start") <= addr && addr < hex(m, "end"))
+			return m;
+	}
+	return NULL;
+}
+
+static bool maps_have_path_suffix(json_object *maps, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+	for (size_t i = 0; maps && i < json_object_array_length(maps); i++) {
+		const char *p = pt_t_str(json_object_array_get_idx(maps, i), "path");
+		if (p && strlen(p) >= sl && !strcmp(p + strlen(p) - sl, suffix))
+			return true;
+	}
+	return false;
+}
+
+/* The checks the issue lists, for one exec event of the file `file`. */
+static void check_anatomy(struct pt_t_run *r, json_object *ex, const char *file)
+{
+	uint64_t entry;
+	struct load loads[16];
+	size_t nl = readelf_loads(file, &entry, loads, 16);
+	json_object *elf = pt_t_get(ex, "elf");
+	pt_t_assert(r, elf && !pt_t_has(elf, "error"), "no ELF facts: %s", pt_t_json(ex));
+	pt_t_assert(r, hex(elf, "entry") == entry, "elf.entry 0x%" PRIx64 " != readelf 0x%" PRIx64, hex(elf, "entry"),
+		    entry);
+	json_object *segs = pt_t_get(elf, "load");
+	pt_t_assert(r, segs && json_object_array_length(segs) == nl, "PT_LOAD count differs from readelf -l (%zu)", nl);
+	const char *exe = pt_t_str(ex, "exe");
+	pt_t_assert(r, exe != NULL, "no exe");
+	uint64_t bias = hex(ex, "layout.load_bias");
+	pt_t_assert(r, bias != UINT64_MAX, "no layout: %s", pt_t_json(ex));
+	json_object *after = pt_t_get(ex, "maps_after");
+	for (size_t i = 0; i < nl; i++) {
+		json_object *s = json_object_array_get_idx(segs, i);
+		pt_t_assert(r, hex(s, "offset") == loads[i].offset && hex(s, "vaddr") == loads[i].vaddr &&
+				       hex(s, "filesz") == loads[i].filesz && hex(s, "memsz") == loads[i].memsz,
+			    "PT_LOAD %zu differs from readelf: %s", i, pt_t_json(s));
+		/* the file is mapped at load bias + vaddr, at the segment's offset */
+		uint64_t at = bias + loads[i].vaddr;
+		json_object *m = region_holding(after, at);
+		pt_t_assert(r, m != NULL, "nothing mapped at 0x%" PRIx64 " for PT_LOAD %zu", at, i);
+		pt_t_assert(r, !strcmp(pt_t_str(m, "path"), exe), "0x%" PRIx64 " maps %s, not %s", at,
+			    pt_t_str(m, "path"), exe);
+		pt_t_assert(r, hex(m, "offset") + (at - hex(m, "start")) == loads[i].offset,
+			    "file offset at 0x%" PRIx64 " is not PT_LOAD %zu's", at, i);
+		int idx = (int)pt_t_int(s, "map", -1);
+		pt_t_assert(r, idx >= 0 && json_object_array_get_idx(after, (size_t)idx) == m,
+			    "segment %zu's map index %d is not the region holding it", i, idx);
+	}
+	/* the runtime entry point lies in an executable mapping of the file */
+	uint64_t rt_entry = hex(ex, "layout.at_entry");
+	pt_t_assert(r, rt_entry == bias + entry, "AT_ENTRY 0x%" PRIx64 " != bias + e_entry", rt_entry);
+	json_object *m = region_holding(after, rt_entry);
+	pt_t_assert(r, m && !strcmp(pt_t_str(m, "path"), exe) && pt_t_str(m, "prot")[2] == 'x',
+		    "runtime entry 0x%" PRIx64 " not in an executable mapping of %s", rt_entry, exe);
+}
+
+Test(exec, sleep_matches_readelf_and_maps)
+{
+	struct pt_t_run r;
+	const char *args[] = {"0", NULL};
+	pt_t_run(&r, NULL, "/bin/sleep", args);
+	pt_t_check_log(&r);
+	json_object *ex = pt_t_exec_named(&r, "sleep");
+	pt_t_assert(&r, ex != NULL, "no exec of sleep");
+	char real[4096];
+	cr_assert_not_null(realpath("/bin/sleep", real));
+	pt_t_assert(&r, !strcmp(pt_t_str(ex, "exe"), real), "exe %s != %s", pt_t_str(ex, "exe"), real);
+	pt_t_assert(&r, pt_t_int(ex, "elf.type", 0) == 3, "/bin/sleep is PIE (ET_DYN)");
+	pt_t_assert(&r, pt_t_str(ex, "elf.interp") != NULL, "a dynamic image has an interpreter");
+	pt_t_assert(&r, hex(ex, "layout.at_base") != 0, "the interpreter's base is known");
+	check_anatomy(&r, ex, real);
+	/* the text output shows the seed table */
+	pt_t_assert(&r, r.out && strstr(r.out, "entry point") && strstr(r.out, "code "), "no ELF table in:\n%s",
+		    r.out ? r.out : "");
+}
+
+Test(exec, static_binary_has_no_bias_nor_interpreter)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "hello_static", NULL);
+	pt_t_check_log(&r);
+	json_object *ex = pt_t_exec_named(&r, "hello_static");
+	pt_t_assert(&r, ex != NULL, "no exec");
+	pt_t_assert(&r, pt_t_int(ex, "elf.type", 0) == 2, "a -static -no-pie binary is ET_EXEC");
+	pt_t_assert(&r, pt_t_get(ex, "elf.interp") == NULL, "no PT_INTERP");
+	pt_t_assert(&r, hex(ex, "layout.load_bias") == 0, "ET_EXEC loads at its link addresses");
+	check_anatomy(&r, ex, pt_t_tracee_path("hello_static"));
+}
+
+Test(exec, maps_before_is_the_old_image)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "exec_fds", NULL);
+	pt_t_check_log(&r);
+	json_object *ex = pt_t_exec_named(&r, "true");
+	pt_t_assert(&r, ex != NULL, "no exec of true");
+	json_object *before = pt_t_get(ex, "maps_before"), *after = pt_t_get(ex, "maps_after");
+	pt_t_assert(&r, maps_have_path_suffix(before, "/exec_fds"), "maps_before lacks the old image");
+	pt_t_assert(&r, !maps_have_path_suffix(before, "/true"), "maps_before has the new image");
+	pt_t_assert(&r, maps_have_path_suffix(after, "/true"), "maps_after lacks the new image");
+	pt_t_assert(&r, !maps_have_path_suffix(after, "/exec_fds"), "maps_after still has the old image");
+	pt_t_assert(&r, maps_have_path_suffix(after, "[stack]"), "maps_after has no stack");
+}
+
+Test(exec, fds_leaked_across_exec)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "exec_fds", NULL);
+	pt_t_check_log(&r);
+	json_object *ex = pt_t_exec_named(&r, "true");
+	json_object *fds = pt_t_get(ex, "fds");
+	pt_t_assert(&r, fds != NULL, "no fds");
+	json_object *fd7 = NULL;
+	for (size_t i = 0; i < json_object_array_length(fds); i++) {
+		json_object *f = json_object_array_get_idx(fds, i);
+		int n = (int)pt_t_int(f, "fd", -1);
+		pt_t_assert(&r, n != 8, "fd 8 had O_CLOEXEC: it must be gone after exec: %s", pt_t_json(f));
+		if (n == 7)
+			fd7 = f;
+		if (n >= 0 && n <= 2)
+			pt_t_assert(&r, pt_t_bool(f, "leaked") == 0, "0/1/2 are inherited on purpose");
+	}
+	pt_t_assert(&r, fd7 != NULL, "fd 7 (no O_CLOEXEC) should survive the exec");
+	pt_t_assert(&r, pt_t_bool(fd7, "leaked") == 1, "fd 7 is leaked: %s", pt_t_json(fd7));
+	pt_t_assert(&r, !strcmp(pt_t_str(fd7, "target"), "/dev/null"), "fd 7 target: %s", pt_t_json(fd7));
+	pt_t_assert(&r, r.out && strstr(r.out, "LEAKED"), "the text output flags the leak");
+}
+
+Test(exec, env_diff_of_a_wrapper)
+{
+	struct pt_t_run r;
+	setenv("PT_TEST_REMOVE", "bye", 1);
+	setenv("PT_TEST_CHANGE", "orig", 1);
+	pt_t_run(&r, NULL, "env_wrapper", NULL);
+	unsetenv("PT_TEST_REMOVE");
+	unsetenv("PT_TEST_CHANGE");
+	pt_t_check_log(&r);
+	json_object *ex = pt_t_exec_named(&r, "env");
+	pt_t_assert(&r, ex != NULL, "no exec of env");
+	const char *added = pt_t_str(ex, "env.added.PT_TEST_VAR");
+	pt_t_assert(&r, added && !strcmp(added, "1"), "PT_TEST_VAR=1 not in env.added: %s", pt_t_json(ex));
+	json_object *removed = pt_t_get(ex, "env.removed");
+	bool found = false;
+	for (size_t i = 0; removed && i < json_object_array_length(removed); i++)
+		found |= !strcmp(json_object_get_string(json_object_array_get_idx(removed, i)), "PT_TEST_REMOVE");
+	pt_t_assert(&r, found, "PT_TEST_REMOVE not in env.removed");
+	json_object *ch = pt_t_get(ex, "env.changed.PT_TEST_CHANGE");
+	pt_t_assert(&r, ch && json_object_array_length(ch) == 2 &&
+			       !strcmp(json_object_get_string(json_object_array_get_idx(ch, 0)), "orig") &&
+			       !strcmp(json_object_get_string(json_object_array_get_idx(ch, 1)), "changed"),
+		    "PT_TEST_CHANGE orig -> changed expected: %s", ch ? json_object_to_json_string(ch) : "none");
+	/* nothing else changed */
+	pt_t_assert(&r, json_object_object_length(pt_t_get(ex, "env.added")) == 1, "only one addition");
+}
+
+Test(exec, script_interpreter_chain)
+{
+	const char *path = pt_t_scratch("script.sh");
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("#!/bin/sh -e\nexit 0\n", f);
+	fclose(f);
+	chmod(path, 0755);
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, path, NULL);
+	pt_t_check_log(&r);
+	json_object *ex = pt_t_exec_named(&r, "script.sh");
+	pt_t_assert(&r, ex != NULL, "no exec of the script");
+	pt_t_assert(&r, pt_t_str(ex, "script") && !strcmp(pt_t_str(ex, "script"), "#!/bin/sh -e"), "script line: %s",
+		    pt_t_json(ex));
+	char real[4096];
+	cr_assert_not_null(realpath("/bin/sh", real));
+	pt_t_assert(&r, !strcmp(pt_t_str(ex, "exe"), real), "the kernel really loaded %s, not %s", real,
+		    pt_t_str(ex, "exe"));
+	check_anatomy(&r, ex, real);
+}
+
+Test(exec, sh_c_true)
+{
+	struct pt_t_run r;
+	const char *args[] = {"-c", "true", NULL};
+	pt_t_run(&r, NULL, "/bin/sh", args);
+	pt_t_check_log(&r);
+	json_object *ex = pt_t_exec_named(&r, "sh");
+	pt_t_assert(&r, ex != NULL, "no exec of sh");
+	char real[4096];
+	cr_assert_not_null(realpath("/bin/sh", real));
+	check_anatomy(&r, ex, real);
+}
+
+Test(exec, maps_none_and_maps_exit)
+{
+	struct pt_t_run r;
+	const char *none[] = {"--maps=none", NULL};
+	pt_t_run(&r, none, "hello", NULL);
+	pt_t_check_log(&r);
+	json_object *ex = pt_t_exec_named(&r, "hello");
+	pt_t_assert(&r, ex && !pt_t_has(ex, "maps_before") && !pt_t_has(ex, "elf") && !pt_t_has(ex, "fds"),
+		    "--maps=none reads no anatomy: %s", pt_t_json(ex));
+
+	struct pt_t_run r2;
+	const char *atexit_[] = {"--maps=exit", NULL};
+	pt_t_run(&r2, atexit_, "hello", NULL);
+	pt_t_check_log(&r2);
+	json_object *x = pt_t_exit_of(&r2, pt_t_root(&r2));
+	json_object *maps = pt_t_get(x, "maps");
+	pt_t_assert(&r2, maps != NULL, "--maps=exit: the exit event carries the map: %s", pt_t_json(x));
+	/* at exit the dynamic loader has mapped libc */
+	bool libc = false;
+	for (size_t i = 0; i < json_object_array_length(maps); i++) {
+		const char *p = pt_t_str(json_object_array_get_idx(maps, i), "path");
+		libc |= p && strstr(p, "libc.so") != NULL;
+	}
+	pt_t_assert(&r2, libc, "libc is mapped by exit time");
+	pt_t_assert(&r2, pt_t_has(pt_t_exec_named(&r2, "hello"), "maps_after"), "and the exec still has its maps");
+}
