@@ -12,7 +12,7 @@ static int parse(struct pt_options *o, enum pt_cmd *cmd, char *err, size_t errle
 
 #define PARSE(o, cmd, err, ...)                                                                   \
 	({                                                                                        \
-		char *argv_[] = {"ptrace-tour", __VA_ARGS__, NULL};                              \
+		static char *argv_[] = {"ptrace-tour", __VA_ARGS__, NULL}; /* o.argv points here */ \
 		parse(o, cmd, err, sizeof(err), (int)(sizeof(argv_) / sizeof(*argv_)) - 1, argv_); \
 	})
 
