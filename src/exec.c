@@ -31,7 +31,8 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 	const uint64_t *args = t->sc_args;
 	unsigned ptr = t->sc_arch == PT_ARCH_I386 ? 4 : 8;
 
-	x->syscall = (int)pt_syscall_nr(PT_ARCH_X86_64, at ? "execveat" : "execve");
+	x->syscall = t->sc_nr;
+	x->arch = t->sc_arch;
 	if (pt_mem_read_str(t->tid, args[at ? 1 : 0], PT_PATH_MAX, a, &path, NULL, NULL) < 0)
 		path = NULL;
 	x->path = path;
@@ -78,6 +79,7 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 	struct pt_exec_pending *x = t->exec;
 	ev.u.exec.old_pid = old_tid != t->tid ? old_tid : 0;
 	ev.u.exec.syscall = x ? x->syscall : -1;
+	ev.u.exec.arch = x ? x->arch : PT_ARCH_X86_64;
 	ev.u.exec.path = x && x->path ? x->path : "";
 	if (x) {
 		ev.u.exec.argv = x->argv;

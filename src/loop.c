@@ -104,8 +104,9 @@ static void spawn_details(struct pt_tracer *T, struct pt_task *parent, int event
 		long nr = (long)(r.orig_rax & ~(uint64_t)X32_SYSCALL_BIT);
 		uint64_t arg0 = arch == PT_ARCH_I386 ? r.rbx : r.rdi;
 		const struct pt_syscall_desc *d = pt_syscall_desc(arch, nr);
+		sp->arch = arch;
 		if (d) {
-			sp->syscall = (int)pt_syscall_nr(PT_ARCH_X86_64, d->name);
+			sp->syscall = (int)nr;
 			if (!strcmp(d->name, "clone")) {
 				sp->flags = arg0;
 			} else if (!strcmp(d->name, "clone3")) {

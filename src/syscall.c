@@ -43,6 +43,7 @@ static void exit_exec_failed(struct pt_tracer *T, struct pt_task *t, int err)
 	ev.u.exec_failed.err = err;
 	ev.u.exec_failed.path = x && x->path ? x->path : "";
 	ev.u.exec_failed.syscall = x ? x->syscall : -1;
+	ev.u.exec_failed.arch = x ? x->arch : PT_ARCH_X86_64;
 	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
 	if (x)
 		pt_arena_reset(&x->arena);
@@ -65,7 +66,8 @@ static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool
 	w->ret = rval;
 	w->err = is_error ? (int)-rval : 0;
 	w->idtype = -1;
-	w->syscall = (int)pt_syscall_nr(PT_ARCH_X86_64, t->sc_kind == PT_SK_WAITID ? "waitid" : "wait4");
+	w->syscall = t->sc_nr;
+	w->arch = t->sc_arch;
 	if (t->sc_kind == PT_SK_WAITID) {
 		w->idtype = (int)a[0];
 		w->id = (int32_t)a[1];

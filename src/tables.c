@@ -57,6 +57,12 @@ const struct pt_syscall_desc *pt_syscall_desc(enum pt_arch arch, long nr)
 	return &t[nr];
 }
 
+const char *pt_syscall_name(enum pt_arch arch, long nr)
+{
+	const struct pt_syscall_desc *d = pt_syscall_desc(arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : arch, nr);
+	return d ? d->name : NULL;
+}
+
 long pt_syscall_nr(enum pt_arch arch, const char *name)
 {
 	const struct pt_syscall_desc *t = sc_table(arch);

@@ -169,7 +169,8 @@ struct pt_ev_start {
 struct pt_ev_spawn {
 	pid_t child;
 	uint8_t kind;           /* enum pt_spawn_kind */
-	int syscall;            /* x86_64 nr of fork/vfork/clone/clone3, -1 unknown */
+	int syscall;            /* nr of fork/vfork/clone/clone3 in arch's numbering, -1 unknown */
+	uint8_t arch;           /* enum pt_arch of the call */
 	uint64_t flags;         /* clone flags (0 for fork/vfork) */
 };
 
@@ -179,7 +180,8 @@ struct pt_ev_exec {
 	size_t argc;
 	bool argv_truncated;
 	pid_t old_pid;          /* the thread that exec'd, when not the leader; else 0 */
-	int syscall;            /* execve or execveat (x86_64 numbering), -1 unknown */
+	int syscall;            /* execve or execveat in arch's numbering, -1 unknown */
+	uint8_t arch;
 	const struct pt_exec_detail *detail;   /* NULL with --maps=none and nothing else asked */
 };
 
@@ -187,6 +189,7 @@ struct pt_ev_exec_failed {
 	const char *path;
 	int err;                /* positive errno */
 	int syscall;
+	uint8_t arch;
 };
 
 struct pt_ev_syscall {      /* any traced syscall without a lifecycle meaning */
@@ -200,7 +203,8 @@ struct pt_ev_syscall {      /* any traced syscall without a lifecycle meaning */
 };
 
 struct pt_ev_wait {
-	int syscall;            /* wait4 or waitid (x86_64 numbering) */
+	int syscall;            /* wait4, waitid or (i386) waitpid in arch's numbering */
+	uint8_t arch;
 	int64_t id;             /* wait4: pid argument; waitid: id argument */
 	int idtype;             /* waitid only: P_ALL, P_PID, P_PGID, P_PIDFD; -1 for wait4 */
 	int options;

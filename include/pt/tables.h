@@ -24,6 +24,8 @@ struct pt_syscall_desc {
 
 /* NULL when nr is not a known syscall of arch. */
 const struct pt_syscall_desc *pt_syscall_desc(enum pt_arch arch, long nr);
+/* The name of nr in arch (x32 uses x86_64's names), or NULL. */
+const char *pt_syscall_name(enum pt_arch arch, long nr);
 /* Syscall number of name in arch, or -1. */
 long pt_syscall_nr(enum pt_arch arch, const char *name);
 /* Calls fn for every known syscall of arch. */

@@ -28,7 +28,8 @@ struct pt_exec_pending {
 	const char *const *argv;
 	size_t argc;
 	bool argv_truncated;
-	int syscall;                /* x86_64 number */
+	int syscall;                /* number in arch's numbering */
+	uint8_t arch;
 	struct pt_maps maps_before;
 	const struct pt_env_change *env;    /* old image's environ vs the new envp */
 	size_t nenv;

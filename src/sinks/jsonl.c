@@ -57,13 +57,16 @@ static void jerrno(FILE *f, int err)
 	jstr(f, n);
 }
 
-static void jsyscall(FILE *f, const char *k, int nr)
+/* "syscall":"name", and "arch" for calls made through another ABI. */
+static void jsyscall(FILE *f, const char *k, int nr, unsigned arch)
 {
-	const struct pt_syscall_desc *d = pt_syscall_desc(PT_ARCH_X86_64, nr);
-	if (d) {
+	const char *name = pt_syscall_name(arch, nr);
+	if (name) {
 		jkey(f, k);
-		jstr(f, d->name);
+		jstr(f, name);
 	}
+	if (arch != PT_ARCH_X86_64)
+		fprintf(f, ",\"arch\":\"%s\"", pt_arch_name(arch));
 }
 
 static void jstrv(FILE *f, const char *const *v, size_t n)
@@ -271,7 +274,7 @@ static void write_event(FILE *f, const struct pt_event *ev)
 	case PT_EV_SPAWN: {
 		const struct pt_ev_spawn *s = &ev->u.spawn;
 		fprintf(f, ",\"child\":%d,\"kind\":\"%s\"", (int)s->child, pt_spawn_kind_name(s->kind));
-		jsyscall(f, "syscall", s->syscall);
+		jsyscall(f, "syscall", s->syscall, s->arch);
 		if (s->flags) {
 			jkey(f, "flags");
 			jstr(f, pt_clone_flags_str(s->flags, buf, sizeof(buf)));
@@ -288,7 +291,7 @@ static void write_event(FILE *f, const struct pt_event *ev)
 			fputs(",\"argv_truncated\":true", f);
 		if (x->old_pid)
 			fprintf(f, ",\"old_pid\":%d", (int)x->old_pid);
-		jsyscall(f, "syscall", x->syscall);
+		jsyscall(f, "syscall", x->syscall, x->arch);
 		if (x->detail)
 			jdetail(f, x->detail);
 		break;
@@ -297,7 +300,7 @@ static void write_event(FILE *f, const struct pt_event *ev)
 		jkey(f, "path");
 		jstr(f, ev->u.exec_failed.path);
 		jerrno(f, ev->u.exec_failed.err);
-		jsyscall(f, "syscall", ev->u.exec_failed.syscall);
+		jsyscall(f, "syscall", ev->u.exec_failed.syscall, ev->u.exec_failed.arch);
 		break;
 	case PT_EV_SYSCALL: {
 		const struct pt_ev_syscall *s = &ev->u.syscall;
@@ -325,7 +328,7 @@ static void write_event(FILE *f, const struct pt_event *ev)
 	case PT_EV_WAIT: {
 		const struct pt_ev_wait *w = &ev->u.wait;
 		static const char *const idtypes[] = {"P_ALL", "P_PID", "P_PGID", "P_PIDFD"};
-		jsyscall(f, "syscall", w->syscall);
+		jsyscall(f, "syscall", w->syscall, w->arch);
 		fprintf(f, ",\"id\":%" PRId64, w->id);
 		if (w->idtype >= 0) {
 			jkey(f, "idtype");

@@ -107,17 +107,23 @@ static void print_syscall(FILE *f, const struct pt_ev_syscall *s)
 		fprintf(f, " [%s]", pt_arch_name(s->arch));
 }
 
-static const char *syscall_name(int nr, const char *dflt)
+static const char *syscall_name(int nr, unsigned arch, const char *dflt)
 {
-	const struct pt_syscall_desc *d = pt_syscall_desc(PT_ARCH_X86_64, nr);
-	return d ? d->name : dflt;
+	const char *n = pt_syscall_name(arch, nr);
+	return n ? n : dflt;
+}
+
+static void arch_note(FILE *f, unsigned arch)
+{
+	if (arch != PT_ARCH_X86_64)
+		fprintf(f, " [%s]", pt_arch_name(arch));
 }
 
 static void print_wait(FILE *f, const struct pt_ev_wait *w)
 {
 	char buf[128];
 	static const char *const idtypes[] = {"P_ALL", "P_PID", "P_PGID", "P_PIDFD"};
-	const char *name = syscall_name(w->syscall, "wait");
+	const char *name = syscall_name(w->syscall, w->arch, "wait");
 	fprintf(f, "%s(", name);
 	if (w->idtype >= 0) {
 		if (w->idtype < 4)
@@ -128,6 +134,7 @@ static void print_wait(FILE *f, const struct pt_ev_wait *w)
 	fprintf(f, "%" PRId64 ", %s) = ", w->id, pt_wait_options_str(w->options, buf, sizeof(buf)));
 	if (w->err) {
 		ret_errno(f, w->err);
+		arch_note(f, w->arch);
 		return;
 	}
 	fprintf(f, "%" PRId64, w->ret);
@@ -138,6 +145,7 @@ static void print_wait(FILE *f, const struct pt_ev_wait *w)
 	} else {
 		fputs(" (no child has changed state)", f);
 	}
+	arch_note(f, w->arch);
 }
 
 static int text_emit(struct pt_sink *s, const struct pt_event *ev)
@@ -159,16 +167,18 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 	case PT_EV_SPAWN: {
 		const struct pt_ev_spawn *sp = &ev->u.spawn;
 		prefix(t, ev);
-		fprintf(f, "%s(", syscall_name(sp->syscall, "clone"));
+		fprintf(f, "%s(", syscall_name(sp->syscall, sp->arch, "clone"));
 		if (sp->flags)
 			fputs(pt_clone_flags_str(sp->flags, buf, sizeof(buf)), f);
-		fprintf(f, ") = %d [%s]\n", (int)sp->child, pt_spawn_kind_name(sp->kind));
+		fprintf(f, ") = %d [%s]", (int)sp->child, pt_spawn_kind_name(sp->kind));
+		arch_note(f, sp->arch);
+		fputc('\n', f);
 		break;
 	}
 	case PT_EV_EXEC: {
 		const struct pt_ev_exec *x = &ev->u.exec;
 		prefix(t, ev);
-		fprintf(f, "%s(", syscall_name(x->syscall, "execve"));
+		fprintf(f, "%s(", syscall_name(x->syscall, x->arch, "execve"));
 		qstr(f, x->path);
 		fputs(", [", f);
 		for (size_t i = 0; i < x->argc; i++) {
@@ -179,6 +189,7 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 		fprintf(f, "%s]) = 0", x->argv_truncated ? ", ..." : "");
 		if (x->old_pid)
 			fprintf(f, " (was thread %d, now the leader)", (int)x->old_pid);
+		arch_note(f, x->arch);
 		fputc('\n', f);
 		if (x->detail && t->o.show_maps)
 			pt_textfmt_exec_detail(f, x->detail, t->o.verbose);
@@ -186,10 +197,11 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 	}
 	case PT_EV_EXEC_FAILED:
 		prefix(t, ev);
-		fprintf(f, "%s(", syscall_name(ev->u.exec_failed.syscall, "execve"));
+		fprintf(f, "%s(", syscall_name(ev->u.exec_failed.syscall, ev->u.exec_failed.arch, "execve"));
 		qstr(f, ev->u.exec_failed.path);
 		fputs(", ...) = ", f);
 		ret_errno(f, ev->u.exec_failed.err);
+		arch_note(f, ev->u.exec_failed.arch);
 		fputc('\n', f);
 		break;
 	case PT_EV_SYSCALL:
