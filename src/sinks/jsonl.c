@@ -1,6 +1,8 @@
 /* The JSON Lines trace log (docs/trace-format.md): one object per event.
- * Lines are built in a memory buffer and written whole, so an interrupted
- * tracer never leaves half a line behind. */
+ * Lines are gathered in our own buffer and written by whole lines with one
+ * write(2) each time (the stream itself is unbuffered), so even a SIGKILLed
+ * tracer never leaves half a line behind: it loses at most the lines still
+ * in the buffer. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -11,6 +13,8 @@
 #include "pt/sink.h"
 #include "pt/tables.h"
 
+#define PT_JSONL_FLUSH (64 * 1024)
+
 struct jsonl {
 	struct pt_sink base;
 	FILE *out;
@@ -18,6 +22,8 @@ struct jsonl {
 	char *line;         /* open_memstream buffer, reused */
 	size_t cap;
 	FILE *mem;
+	char *buf;          /* whole lines waiting to be written */
+	size_t len, size;
 };
 
 static void jstr(FILE *f, const char *s)
@@ -402,6 +408,15 @@ static void write_event(FILE *f, const struct pt_event *ev)
 	fputs("}\n", f);
 }
 
+static int flush_lines(struct jsonl *j)
+{
+	size_t n = j->len;
+	j->len = 0;
+	if (n && fwrite(j->buf, 1, n, j->out) != n)
+		return -EIO;
+	return 0;
+}
+
 static int jsonl_emit(struct pt_sink *s, const struct pt_event *ev)
 {
 	struct jsonl *j = (struct jsonl *)s;
@@ -409,15 +424,25 @@ static int jsonl_emit(struct pt_sink *s, const struct pt_event *ev)
 	write_event(j->mem, ev);
 	long n = ftell(j->mem);
 	fflush(j->mem);
-	if (n < 0 || fwrite(j->line, 1, (size_t)n, j->out) != (size_t)n)
+	if (n < 0)
 		return -EIO;
+	if (j->len + (size_t)n > j->size) {
+		int rc = flush_lines(j);
+		if (rc < 0)
+			return rc;
+		if ((size_t)n > j->size)    /* a huge exec event: straight through */
+			return fwrite(j->line, 1, (size_t)n, j->out) == (size_t)n ? 0 : -EIO;
+	}
+	memcpy(j->buf + j->len, j->line, (size_t)n);
+	j->len += (size_t)n;
 	return 0;
 }
 
 static int jsonl_finish(struct pt_sink *s)
 {
 	struct jsonl *j = (struct jsonl *)s;
-	if (fflush(j->out) != 0 || ferror(j->out))
+	int rc = flush_lines(j);
+	if (rc < 0 || fflush(j->out) != 0 || ferror(j->out))
 		return -EIO;
 	return 0;
 }
@@ -427,6 +452,7 @@ static void jsonl_destroy(struct pt_sink *s)
 	struct jsonl *j = (struct jsonl *)s;
 	fclose(j->mem);
 	free(j->line);
+	free(j->buf);
 	if (j->owns)
 		fclose(j->out);
 	free(j);
@@ -440,10 +466,17 @@ struct pt_sink *pt_sink_jsonl_new(FILE *fp, bool owns_fp)
 	if (!j)
 		return NULL;
 	j->mem = open_memstream(&j->line, &j->cap);
-	if (!j->mem) {
+	j->size = PT_JSONL_FLUSH;
+	j->buf = malloc(j->size);
+	if (!j->mem || !j->buf) {
+		if (j->mem)
+			fclose(j->mem);
+		free(j->buf);
 		free(j);
 		return NULL;
 	}
+	/* _IONBF: each fwrite of whole lines is one write(2) */
+	setvbuf(fp, NULL, _IONBF, 0);
 	j->base.ops = &jsonl_ops;
 	j->out = fp;
 	j->owns = owns_fp;

@@ -679,3 +679,61 @@ Test(core, unicode_escaping)
 		    "the text output (-o) contains a raw ESC byte");
 	pt_t_free(&r);
 }
+
+Test(core, kill_on_exit_takes_the_tree_along)
+{
+	struct pt_t_run r;
+	const char *file = pt_t_scratch("long_runner.txt");
+	pt_t_spawn(&r, ARGS("--kill-on-exit"), "long_runner", ARGS(file));
+	pt_t_assert(&r, wait_lines(file, "start ", 3, 30), "long_runner did not start 3 processes");
+	pid_t pids[3];
+	pt_t_assert(&r, read_pids(file, "start ", pids, 3) == 3, "3 pids expected in %s", file);
+	/* SIGKILL: no handler runs; only PTRACE_O_EXITKILL can end the tree */
+	r.expect_sig = SIGKILL;
+	cr_assert(kill(r.pid, SIGKILL) == 0);
+	pt_t_wait(&r, 30);
+	pt_t_assert(&r, r.term_sig == SIGKILL, "the tool was killed");
+	for (int i = 0; i < 3; i++) {
+		uint64_t deadline = pt_t_now_ns() + 5000000000u;
+		while (!(kill(pids[i], 0) == -1 && errno == ESRCH) && pt_t_now_ns() < deadline)
+			sleep_ms(10);
+		pt_t_assert(&r, kill(pids[i], 0) == -1 && errno == ESRCH, "tracee %d outlived the tool", (int)pids[i]);
+	}
+	pt_t_assert(&r, pt_t_count_lines(file, "done ") == 0, "no tracee should have finished");
+	/* what reached the log are whole lines: it is written a line at a time */
+	pt_t_assert(&r, r.nbad == 0 && !r.log_unterminated, "a SIGKILLed tracer left a partial log line");
+}
+
+static bool has_prefix_pattern(const char *text, const char *what)
+{
+	/* every line starts with the timestamp form asked for */
+	for (const char *l = text; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (*l == ' ' || *l == '\n')
+			continue;   /* continuation lines of a multi-line event */
+		int h, m, s, us;
+		long long e;
+		char c;
+		if (!strcmp(what, "-t") && !(sscanf(l, "%2d:%2d:%2d%c", &h, &m, &s, &c) == 4 && c == ' '))
+			return false;
+		if (!strcmp(what, "-tt") && !(sscanf(l, "%2d:%2d:%2d.%6d%c", &h, &m, &s, &us, &c) == 5 && c == ' '))
+			return false;
+		if (!strcmp(what, "-ttt") && !(sscanf(l, "%lld.%6d%c", &e, &us, &c) == 3 && c == ' ' && e > 1600000000))
+			return false;
+		if (!strcmp(what, "-r") && !(sscanf(l, " %lld.%6d%c", &e, &us, &c) == 3 && c == ' ' && e < 60))
+			return false;
+		if (!strstr(l, "[pid "))
+			return false;
+	}
+	return true;
+}
+
+Test(core, timestamps_prefix_every_line)
+{
+	const char *modes[] = {"-t", "-tt", "-ttt", "-r"};
+	for (size_t i = 0; i < sizeof(modes) / sizeof(*modes); i++) {
+		struct pt_t_run r;
+		pt_t_run(&r, ARGS(modes[i], "-q"), "fork_wait", NULL);
+		pt_t_assert(&r, r.out && has_prefix_pattern(r.out, modes[i]), "%s: lines lack the timestamp:\n%s", modes[i],
+			    r.out ? r.out : "");
+	}
+}

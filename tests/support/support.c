@@ -512,7 +512,7 @@ int pt_t_wait(struct pt_t_run *r, int timeout_s)
 	load_outputs(r);
 	if (timed_out)
 		pt_t_fail(r, "ptrace-tour did not finish within %d s: SIGKILLed it", timeout_s);
-	if (!r->exited && r->term_sig != SIGTERM && r->term_sig != SIGINT)
+	if (!r->exited && r->term_sig != SIGTERM && r->term_sig != SIGINT && r->term_sig != r->expect_sig)
 		pt_t_fail(r, "ptrace-tour died of signal %d (%s)", r->term_sig,
 			  strsignal(r->term_sig));
 	if (r->exited && r->exit_code == 250 && r->stderr_text &&

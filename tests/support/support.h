@@ -48,6 +48,7 @@ struct pt_t_run {
 	int exit_code;          /* WEXITSTATUS when exited */
 	int term_sig;           /* WTERMSIG when killed by a signal, else 0 */
 	int code;               /* exit_code, or -signal when killed */
+	int expect_sig;         /* set before pt_t_wait: the test kills the tool with it */
 
 	const char *dir;        /* temporary directory of this run */
 	const char *log_path;   /* --log FILE */
