@@ -1,39 +1,146 @@
-/* Placeholder until the report views land (issue: trace logs). */
+/* The report views and `ptrace-tour report`.  Every view is a sink, so a
+ * saved log is rendered by feeding its events, read back by logread.c, to
+ * the same sink that renders live with --summary and --export. */
 #include "pt/report.h"
 
 #include <errno.h>
-#include <stdlib.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
-static int nop_emit(struct pt_sink *s, const struct pt_event *ev)
+#include "pt/logread.h"
+#include "pt/model.h"
+
+/* jsonl re-emits the log through the writer: the round trip of the reader. */
+static struct pt_sink *jsonl_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {
-	(void)s;
-	(void)ev;
-	return 0;
+	(void)o;
+	struct pt_sink *s = pt_sink_jsonl_new(fp, owns_fp);
+	if (!s && owns_fp)
+		fclose(fp);
+	return s;
 }
 
-static void nop_destroy(struct pt_sink *s)
+static const struct {
+	const char *name;
+	struct pt_sink *(*make)(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
+} formats[] = {
+	{"tree", pt_view_tree_new},
+	{"stats", pt_view_stats_new},
+	{"chrome", pt_view_chrome_new},
+	{"dot", pt_view_dot_new},
+	{"svg", pt_view_svg_new},
+	{"jsonl", jsonl_new},
+};
+
+#define NFORMATS (sizeof(formats) / sizeof(*formats))
+
+static int format_index(const char *name)
 {
-	free(s);
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (!strcmp(formats[i].name, name))
+			return (int)i;
+	return -1;
 }
 
-static const struct pt_sink_ops nop_ops = {"nop", nop_emit, NULL, nop_destroy};
-
+/* fp passes to the sink when owns_fp, also when the sink cannot be made. */
 struct pt_sink *pt_report_sink_new(const char *format, FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {
-	(void)format;
-	(void)o;
-	if (owns_fp)
-		fclose(fp);
-	struct pt_sink *s = calloc(1, sizeof(*s));
-	if (s)
-		s->ops = &nop_ops;
-	return s;
+	int i = format ? format_index(format) : -1;
+	if (i < 0) {
+		if (owns_fp)
+			fclose(fp);
+		errno = EINVAL;
+		return NULL;
+	}
+	return formats[i].make(fp, owns_fp, o);
+}
+
+static const char usage[] = "usage: ptrace-tour report [--format tree|stats|chrome|dot|svg|jsonl] [-o OUT] [--threads] LOG";
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, "ptrace-tour report: %s%s%s%s (%s)\n", what, arg ? " '" : "", arg ? arg : "", arg ? "'" : "",
+		usage);
+	return 2;
 }
 
 int pt_report_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "ptrace-tour report: not implemented yet\n");
-	return 2;
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"threads", no_argument, NULL, 't'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = "tree", *out_path = NULL;
+	struct pt_text_opts o = {.summary = true};
+	struct pt_sinks sinks = {0};
+	struct pt_logread *r = NULL;
+	struct pt_event ev;
+	char err[1024];
+	int c, rc, status = 2;
+	FILE *out = stdout;
+
+	optind = 0;   /* 0: a full re-initialisation of GNU getopt */
+	opterr = 0;   /* one line of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': format = optarg; break;
+		case 'o': out_path = optarg; break;
+		case 't': o.threads = true; break;
+		case 'h': puts(usage); return 0;
+		case ':': return usage_error("missing the value of", argv[optind - 1]);
+		default:
+			if (optopt) {
+				char opt[3] = {'-', (char)optopt, 0};
+				return usage_error("unknown option", opt);
+			}
+			return usage_error("unknown option", argv[optind - 1]);
+		}
+	}
+	if (format_index(format) < 0)
+		return usage_error("unknown format", format);
+	if (optind != argc - 1)
+		return usage_error(optind == argc ? "no log given" : "more than one log given", NULL);
+
+	const char *log_path = argv[optind];
+	if ((rc = pt_logread_open(log_path, &r)) < 0) {
+		fprintf(stderr, "ptrace-tour report: %s: %s\n", log_path, strerror(-rc));
+		return 2;
+	}
+	if (out_path && strcmp(out_path, "-") && !(out = fopen(out_path, "w"))) {
+		fprintf(stderr, "ptrace-tour report: cannot write '%s': %s\n", out_path, strerror(errno));
+		goto out;
+	}
+	struct pt_sink *s = pt_report_sink_new(format, out, out != stdout, &o);
+	if (!s) {
+		fprintf(stderr, "ptrace-tour report: %s\n", strerror(errno));
+		goto out;
+	}
+	pt_sinks_add(&sinks, s);
+	while ((rc = pt_logread_next(r, &ev, err, sizeof(err))) > 0)
+		pt_sinks_emit(&sinks, &ev);
+	if (rc < 0) {
+		fprintf(stderr, "ptrace-tour report: %s\n", err);
+		goto out;
+	}
+	if (err[0])
+		fprintf(stderr, "ptrace-tour report: %s\n", err);
+	if ((rc = pt_sinks_finish(&sinks)) < 0) {
+		fprintf(stderr, "ptrace-tour report: writing %s failed: %s\n", out == stdout ? "the output" : out_path,
+			strerror(-rc));
+		status = 1;
+		goto out;
+	}
+	status = 0;
+out:
+	pt_sinks_destroy(&sinks);
+	pt_logread_close(r);
+	/* No half-written file left behind to be mistaken for a report. */
+	if (status == 2 && out != stdout && out && out_path)
+		unlink(out_path);
+	return status;
 }

@@ -1,0 +1,734 @@
+/* The process model behind the report views, and the plumbing they share
+ * (include/pt/model.h). */
+#include "pt/model.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/tables.h"
+
+/* ---- the pid hash ---- */
+
+static size_t slot_of(const struct pt_model *m, pid_t pid)
+{
+	return ((uint32_t)pid * 2654435761u) & (m->nslots - 1);
+}
+
+struct pt_mproc *pt_model_find(const struct pt_model *m, pid_t pid)
+{
+	if (!m->nslots)
+		return NULL;
+	for (size_t i = slot_of(m, pid);; i = (i + 1) & (m->nslots - 1)) {
+		struct pt_mproc *p = m->slots[i];
+		if (!p || p->pid == pid)
+			return p;
+	}
+}
+
+/* Makes p the current task of its id (a reused pid replaces the old one). */
+static void slot_put(struct pt_model *m, struct pt_mproc *p)
+{
+	size_t i = slot_of(m, p->pid);
+	while (m->slots[i] && m->slots[i]->pid != p->pid)
+		i = (i + 1) & (m->nslots - 1);
+	m->nused += !m->slots[i];
+	m->slots[i] = p;
+}
+
+/* Keeps the load under 1/2 so probes stay short. */
+static int slots_grow(struct pt_model *m)
+{
+	if (m->nslots && (m->nused + 1) * 2 <= m->nslots)
+		return 0;
+	size_t old_n = m->nslots;
+	struct pt_mproc **old = m->slots;
+	size_t n = old_n ? old_n * 2 : 64;
+	m->slots = calloc(n, sizeof(*m->slots));
+	if (!m->slots) {
+		m->slots = old;
+		return -ENOMEM;
+	}
+	m->nslots = n;
+	m->nused = 0;
+	for (size_t i = 0; i < old_n; i++)
+		if (old[i])
+			slot_put(m, old[i]);
+	free(old);
+	return 0;
+}
+
+/* ---- building ---- */
+
+void pt_model_init(struct pt_model *m)
+{
+	memset(m, 0, sizeof(*m));
+	pt_arena_init(&m->arena);
+}
+
+void pt_model_free(struct pt_model *m)
+{
+	free(m->tasks);
+	free(m->slots);
+	pt_arena_free(&m->arena);
+	memset(m, 0, sizeof(*m));
+}
+
+static const char *dup(struct pt_model *m, const char *s)
+{
+	return s ? pt_arena_strdup(&m->arena, s) : NULL;
+}
+
+const char *pt_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+const char *pt_mproc_comm(const struct pt_mproc *p)
+{
+	if (p->images_tail)
+		return p->images_tail->comm;
+	return p->fork_comm ? p->fork_comm : "?";
+}
+
+static uint64_t trace_end(const struct pt_model *m)
+{
+	return m->have_end ? m->end_ts : m->t_last;
+}
+
+uint64_t pt_mproc_end(const struct pt_model *m, const struct pt_mproc *p)
+{
+	return p->exited ? p->t_exit : trace_end(m);
+}
+
+uint64_t pt_mproc_gone(const struct pt_model *m, const struct pt_mproc *p)
+{
+	if (p->exited && p->reaped)
+		return p->t_reap;
+	return trace_end(m);
+}
+
+static void append(struct pt_mproc **head, struct pt_mproc **tail, struct pt_mproc *p)
+{
+	if (*tail)
+		(*tail)->sibling = p;
+	else
+		*head = p;
+	*tail = p;
+}
+
+static struct pt_mproc *new_task(struct pt_model *m, pid_t pid, pid_t tgid, uint64_t ts)
+{
+	if (m->ntasks == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		struct pt_mproc **t = realloc(m->tasks, cap * sizeof(*t));
+		if (!t)
+			return NULL;
+		m->tasks = t;
+		m->cap = cap;
+	}
+	struct pt_mproc *p = pt_arena_alloc(&m->arena, sizeof(*p));
+	if (!p || slots_grow(m) < 0)
+		return NULL;
+	p->pid = pid;
+	p->tgid = tgid;
+	p->is_thread = pid != tgid;
+	p->seq = (uint32_t)m->ntasks;
+	p->t_start = ts;
+	m->tasks[m->ntasks++] = p;
+	slot_put(m, p);
+	if (!p->is_thread)
+		m->nprocs++;
+	return p;
+}
+
+/* The task an event is about; one never seen created (a log that starts
+ * late, a task the tracer attached to) becomes a top process, or a thread
+ * of its process. */
+static struct pt_mproc *get_task(struct pt_model *m, pid_t pid, pid_t tgid, uint64_t ts)
+{
+	struct pt_mproc *p = pt_model_find(m, pid);
+	if (p)
+		return p;
+	if (pid == tgid || tgid <= 0) {
+		p = new_task(m, pid, pid, ts);
+		if (p)
+			append(&m->tops, &m->tops_tail, p);
+		return p;
+	}
+	struct pt_mproc *proc = get_task(m, tgid, tgid, ts);
+	if (!proc || !(p = new_task(m, pid, tgid, ts)))
+		return NULL;
+	p->parent = proc;
+	p->fork_comm = pt_mproc_comm(proc);
+	append(&proc->threads, &proc->threads_tail, p);
+	proc->nthreads++;
+	return p;
+}
+
+static struct pt_mproc *proc_of(struct pt_mproc *t)
+{
+	return t->is_thread && t->parent ? t->parent : t;
+}
+
+static struct pt_mmark *add_mark(struct pt_model *m, struct pt_mproc *p, uint64_t ts, enum pt_mark_kind kind,
+				 int code)
+{
+	struct pt_mmark *k = pt_arena_alloc(&m->arena, sizeof(*k));
+	if (!k)
+		return NULL;
+	k->ts = ts;
+	k->kind = (uint8_t)kind;
+	k->code = code;
+	if (p->marks_tail)
+		p->marks_tail->next = k;
+	else
+		p->marks = k;
+	p->marks_tail = k;
+	p->nmarks++;
+	return k;
+}
+
+/* The program's name: the path's basename, unless the path says nothing
+ * about it (fexecve's /dev/fd/N, /proc/self/exe, execveat's ""). */
+static const char *image_comm(const struct pt_ev_exec *x)
+{
+	const char *path = x->path ? x->path : "";
+	bool opaque = !*path || !strncmp(path, "/proc/", 6) || !strncmp(path, "/dev/fd/", 8);
+	if (opaque && x->argc && x->argv[0] && *x->argv[0])
+		return pt_basename(x->argv[0]);
+	return *path ? pt_basename(path) : "?";
+}
+
+static int add_image(struct pt_model *m, struct pt_mproc *p, const struct pt_event *ev)
+{
+	const struct pt_ev_exec *x = &ev->u.exec;
+	struct pt_mimage *im = pt_arena_alloc(&m->arena, sizeof(*im));
+	size_t n = x->argc < PT_MODEL_ARGV_MAX ? x->argc : PT_MODEL_ARGV_MAX;
+	const char **argv = pt_arena_alloc(&m->arena, (n + 1) * sizeof(*argv));
+	if (!im || !argv)
+		return -ENOMEM;
+	size_t bytes = 0, k = 0;
+	for (; k < n && x->argv[k]; k++) {
+		bytes += strlen(x->argv[k]) + 1;
+		if (k && bytes > PT_MODEL_ARGV_BYTES)
+			break;
+		if (!(argv[k] = dup(m, x->argv[k])))
+			return -ENOMEM;
+	}
+	im->ts = ev->ts_ns;
+	im->path = dup(m, x->path ? x->path : "");
+	im->comm = dup(m, image_comm(x));
+	im->argv = argv;
+	im->argc = k;
+	im->argv_cut = x->argv_truncated || k < x->argc;
+	if (!im->path || !im->comm)
+		return -ENOMEM;
+	if (p->images_tail)
+		p->images_tail->next = im;
+	else
+		p->images = im;
+	p->images_tail = im;
+	p->nimages++;
+	return 0;
+}
+
+static int on_start(struct pt_model *m, const struct pt_event *ev)
+{
+	const struct pt_ev_start *s = &ev->u.start;
+	const char **argv = pt_arena_alloc(&m->arena, (s->argc + 1) * sizeof(*argv));
+	if (!argv)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->argc; i++)
+		if (s->argv[i] && !(argv[i] = dup(m, s->argv[i])))
+			return -ENOMEM;
+	m->argv = argv;
+	m->argc = s->argc;
+	m->have_start = true;
+	m->realtime_ns = s->realtime_ns;
+	m->tool_version = dup(m, s->tool_version ? s->tool_version : "");
+	struct pt_mproc *root = get_task(m, ev->pid, ev->tgid, ev->ts_ns);
+	if (!root || !m->tool_version)
+		return -ENOMEM;
+	/* Until its exec the root is a fork of ptrace-tour itself. */
+	root->fork_comm = "ptrace-tour";
+	m->root = root;
+	return 0;
+}
+
+static int on_spawn(struct pt_model *m, const struct pt_event *ev)
+{
+	const struct pt_ev_spawn *s = &ev->u.spawn;
+	struct pt_mproc *spawner = get_task(m, ev->pid, ev->tgid, ev->ts_ns);
+	if (!spawner)
+		return -ENOMEM;
+	struct pt_mproc *parent = proc_of(spawner);
+	bool thread = s->kind == PT_SPAWN_THREAD;
+	struct pt_mproc *c = new_task(m, s->child, thread ? parent->pid : s->child, ev->ts_ns);
+	if (!c)
+		return -ENOMEM;
+	c->is_thread = thread;   /* even if a thread's id happens to equal its tgid in a bad log */
+	if (thread && c->pid == c->tgid)
+		m->nprocs--;
+	c->spawned = true;
+	c->spawn_kind = s->kind;
+	c->spawner = ev->pid;
+	c->parent = parent;
+	c->fork_comm = pt_mproc_comm(parent);
+	if (thread) {
+		append(&parent->threads, &parent->threads_tail, c);
+		parent->nthreads++;
+	} else {
+		append(&parent->kids, &parent->kids_tail, c);
+		parent->nkids++;
+		if (!parent->nimages && parent->spawned)
+			parent->forks_before_exec++;
+	}
+	return 0;
+}
+
+static int on_exec(struct pt_model *m, const struct pt_event *ev)
+{
+	struct pt_mproc *p = get_task(m, ev->pid, ev->tgid, ev->ts_ns);
+	if (!p)
+		return -ENOMEM;
+	pid_t old = ev->u.exec.old_pid;
+	struct pt_mproc *t = old && old != ev->pid ? pt_model_find(m, old) : NULL;
+	if (t && t->is_thread && !t->exited) {
+		/* The thread lives on as the leader: its own track ends here. */
+		t->became_leader = true;
+		t->exited = true;
+		t->t_exit = ev->ts_ns;
+	}
+	/* The leader's "exit" (by_other) before a non-leader's exec did not end
+	 * the process. */
+	p->exited = false;
+	return add_image(m, p, ev);
+}
+
+int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
+{
+	struct pt_mproc *p;
+	struct pt_mmark *k;
+	if (!m->nevents || ev->ts_ns < m->t_first)
+		m->t_first = ev->ts_ns;
+	if (ev->ts_ns > m->t_last)
+		m->t_last = ev->ts_ns;
+	m->nevents++;
+	if ((unsigned)ev->kind < PT_EV__COUNT)
+		m->kind_count[ev->kind]++;
+	switch (ev->kind) {
+	case PT_EV_START:
+		return on_start(m, ev);
+	case PT_EV_SPAWN:
+		return on_spawn(m, ev);
+	case PT_EV_EXEC:
+		return on_exec(m, ev);
+	case PT_EV_EXEC_FAILED:
+		if (!(p = get_task(m, ev->pid, ev->tgid, ev->ts_ns)))
+			return -ENOMEM;
+		proc_of(p)->nfailed++;
+		k = add_mark(m, p, ev->ts_ns, PT_MARK_EXEC_FAILED, ev->u.exec_failed.err);
+		if (!k || !(k->path = dup(m, ev->u.exec_failed.path ? ev->u.exec_failed.path : "")))
+			return -ENOMEM;
+		return 0;
+	case PT_EV_SIGNAL:
+		if (!(p = get_task(m, ev->pid, ev->tgid, ev->ts_ns)) ||
+		    !(k = add_mark(m, p, ev->ts_ns, PT_MARK_SIGNAL, ev->u.signal.sig)))
+			return -ENOMEM;
+		k->si_code = ev->u.signal.code;
+		k->sender = ev->u.signal.sender;
+		return 0;
+	case PT_EV_STOPPED:
+	case PT_EV_CONTINUED:
+		if (!(p = get_task(m, ev->pid, ev->tgid, ev->ts_ns)) ||
+		    !add_mark(m, p, ev->ts_ns, ev->kind == PT_EV_STOPPED ? PT_MARK_STOP : PT_MARK_CONT,
+			      ev->kind == PT_EV_STOPPED ? ev->u.stopped.sig : 0))
+			return -ENOMEM;
+		return 0;
+	case PT_EV_EXIT:
+		if (!(p = get_task(m, ev->pid, ev->tgid, ev->ts_ns)))
+			return -ENOMEM;
+		p->exited = true;
+		p->t_exit = ev->ts_ns;
+		p->status = ev->u.exit.status;
+		p->how = ev->u.exit.how;
+		return 0;
+	case PT_EV_REAP:
+		if (!(p = get_task(m, ev->u.reap.child, ev->u.reap.child, ev->ts_ns)))
+			return -ENOMEM;
+		p->reaped = true;
+		p->t_reap = ev->ts_ns;
+		p->zombie_ns = ev->u.reap.zombie_ns;
+		p->reaper = ev->u.reap.by;
+		p->autoreap = ev->u.reap.autoreap;
+		return 0;
+	case PT_EV_REPARENT:
+		if (!(p = get_task(m, ev->pid, ev->tgid, ev->ts_ns)))
+			return -ENOMEM;
+		p->reparented = true;
+		p->reparent_from = ev->u.reparent.from;
+		p->reparent_to = ev->u.reparent.to;
+		p->t_reparent = ev->ts_ns;
+		return 0;
+	case PT_EV_END:
+		m->have_end = true;
+		m->end = ev->u.end;
+		m->end_ts = ev->ts_ns;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/* ---- walking ---- */
+
+struct walk_level {
+	struct pt_mproc *kid, *thread;   /* the next of each list */
+};
+
+int pt_model_walk(const struct pt_model *m, bool threads, pt_walk_fn fn, void *arg)
+{
+	struct walk_level *lv = NULL;
+	bool *last = NULL;
+	size_t cap = 0, depth = 0;
+	int rc = -ENOMEM;
+	if (!(lv = malloc(16 * sizeof(*lv))) || !(last = malloc(16 * sizeof(*last))))
+		goto out;
+	cap = 16;
+	lv[0].kid = m->tops;
+	lv[0].thread = NULL;
+	for (;;) {
+		struct walk_level *l = &lv[depth];
+		struct pt_mproc *p;
+		if (l->kid && (!l->thread || l->kid->seq < l->thread->seq)) {
+			p = l->kid;
+			l->kid = p->sibling;
+		} else if (l->thread) {
+			p = l->thread;
+			l->thread = p->sibling;
+		} else if (depth) {
+			depth--;
+			continue;
+		} else {
+			break;
+		}
+		last[depth] = !l->kid && !l->thread;
+		if ((rc = fn(p, depth, last, arg)) < 0)
+			goto out;
+		if (!p->kids && !(threads && p->threads))
+			continue;
+		if (depth + 1 == cap) {
+			struct walk_level *nl = realloc(lv, cap * 2 * sizeof(*lv));
+			if (nl)
+				lv = nl;
+			bool *nb = realloc(last, cap * 2 * sizeof(*last));
+			if (nb)
+				last = nb;
+			rc = -ENOMEM;
+			if (!nl || !nb)
+				goto out;
+			cap *= 2;
+		}
+		depth++;
+		lv[depth].kid = p->kids;
+		lv[depth].thread = threads ? p->threads : NULL;
+	}
+	rc = 0;
+out:
+	free(lv);
+	free(last);
+	return rc;
+}
+
+/* ---- text ---- */
+
+void pt_buf_add(struct pt_buf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *ns = realloc(b->s, cap);
+		if (!ns) {
+			b->oom = true;
+			return;
+		}
+		b->s = ns;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+
+void pt_buf_puts(struct pt_buf *b, const char *s)
+{
+	pt_buf_add(b, s, strlen(s));
+}
+
+void pt_buf_printf(struct pt_buf *b, const char *fmt, ...)
+{
+	char tmp[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n < sizeof(tmp)) {
+		pt_buf_add(b, tmp, (size_t)n);
+		return;
+	}
+	char *big = malloc((size_t)n + 1);
+	if (!big) {
+		b->oom = true;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	pt_buf_add(b, big, (size_t)n);
+	free(big);
+}
+
+void pt_buf_free(struct pt_buf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Length of a valid UTF-8 sequence at s that is safe to show (not a C1
+ * control, a surrogate or U+FFFE/U+FFFF, which XML 1.0 forbids), or 0. */
+static size_t safe_utf8_len(const unsigned char *s)
+{
+	unsigned char c = s[0];
+	size_t n;
+	uint32_t cp;
+	if (c >= 0xc2 && c <= 0xdf) {
+		n = 2;
+		cp = c & 0x1f;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		n = 3;
+		cp = c & 0x0f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		n = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)   /* also stops at the NUL */
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp < 0xa0 || cp == 0xfffe || cp == 0xffff)
+		return 0;
+	return n;
+}
+
+static void add_safe(struct pt_buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char hex[8];
+	while (*s) {
+		size_t run = 0;
+		while (s[run] >= 0x20 && s[run] < 0x7f && s[run] != '\\')
+			run++;
+		pt_buf_add(b, (const char *)s, run);
+		s += run;
+		if (!*s)
+			break;
+		size_t n = safe_utf8_len(s);
+		if (n) {
+			pt_buf_add(b, (const char *)s, n);
+			s += n;
+			continue;
+		}
+		switch (*s) {
+		case '\\': pt_buf_puts(b, "\\\\"); break;
+		case '\n': pt_buf_puts(b, "\\n"); break;
+		case '\t': pt_buf_puts(b, "\\t"); break;
+		default:
+			snprintf(hex, sizeof(hex), "\\x%02x", *s);
+			pt_buf_puts(b, hex);
+			break;
+		}
+		s++;
+	}
+}
+
+size_t pt_text_cols(const char *s, size_t len)
+{
+	size_t cols = 0;
+	for (size_t i = 0; i < len; i++)
+		cols += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return cols;
+}
+
+/* Cuts safe text from b->s + from to maxcols columns, ending with "…". */
+static void cut(struct pt_buf *b, size_t from, size_t maxcols)
+{
+	if (!maxcols || b->oom || pt_text_cols(b->s + from, b->len - from) <= maxcols)
+		return;
+	size_t cols = 0, i = from;
+	for (; i < b->len; i++)
+		if (((unsigned char)b->s[i] & 0xc0) != 0x80 && ++cols == maxcols)
+			break;   /* i: the start of the column that "…" takes */
+	b->len = i;
+	b->s[i] = 0;
+	pt_buf_puts(b, "…");
+}
+
+void pt_buf_safe(struct pt_buf *b, const char *s, size_t maxcols)
+{
+	size_t from = b->len;
+	add_safe(b, s ? s : "");
+	cut(b, from, maxcols);
+}
+
+void pt_buf_argv(struct pt_buf *b, const char *const *argv, size_t argc, size_t maxcols)
+{
+	size_t from = b->len;
+	for (size_t i = 0; i < argc; i++) {
+		const char *a = argv[i] ? argv[i] : "";
+		if (i == 0)
+			a = pt_basename(a);
+		else
+			pt_buf_puts(b, " ");
+		bool quote = !*a || strpbrk(a, " \t\n\"'") != NULL;
+		if (!quote) {
+			add_safe(b, a);
+			continue;
+		}
+		/* Double quotes, with the quotes inside escaped: copy-pasteable
+		 * into a shell for everything but $ and ` (rare in argv). */
+		pt_buf_puts(b, "\"");
+		for (const char *q = a; *q;) {
+			size_t n = strcspn(q, "\"");
+			char *piece = strndup(q, n);
+			if (!piece) {
+				b->oom = true;
+				return;
+			}
+			add_safe(b, piece);
+			free(piece);
+			q += n;
+			if (*q) {
+				pt_buf_puts(b, "\\\"");
+				q++;
+			}
+		}
+		pt_buf_puts(b, "\"");
+	}
+	cut(b, from, maxcols);
+}
+
+const char *pt_fmt_dur(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%uns", (unsigned)ns);
+	else if (ns < 100000)
+		snprintf(buf, len, "%uus", (unsigned)((ns + 500) / 1000));
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.1fms", (double)ns / 1e6);
+	else
+		snprintf(buf, len, "%.3fs", (double)ns / 1e9);
+	return buf;
+}
+
+const char *pt_fmt_status(const struct pt_model *m, const struct pt_mproc *p, char *buf, size_t len)
+{
+	char sig[32];
+	if (p->became_leader)
+		snprintf(buf, len, "exec'd, became the leader");
+	else if (!p->exited)
+		snprintf(buf, len, "%s", m->have_end ? "running at end" : "no exit seen");
+	else if (p->status.kind == PT_WS_SIGNALED)
+		snprintf(buf, len, "killed by %s%s", pt_signal_name(p->status.code, sig, sizeof(sig)),
+			 p->status.core ? " (core dumped)" : "");
+	else
+		snprintf(buf, len, "exited %d", p->status.code);
+	return buf;
+}
+
+uint32_t pt_hash_str(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Tableau-like hues with a light twin each; no red, which marks signals
+ * and kills in the SVG. */
+static const char *const palette[PT_PALETTE_SIZE][2] = {
+	{"#4e79a7", "#a0cbe8"}, {"#f28e2b", "#ffbe7d"}, {"#59a14f", "#8cd17d"}, {"#b6992d", "#f1ce63"},
+	{"#499894", "#86bcb6"}, {"#79706e", "#bab0ac"}, {"#d37295", "#fabfd2"}, {"#b07aa1", "#d4a6c8"},
+	{"#9d7660", "#d7b5a6"}, {"#17becf", "#9edae5"}, {"#2f4b7c", "#8da0cb"}, {"#8c8c2a", "#d0d08a"},
+};
+
+const char *pt_palette(unsigned idx, bool light)
+{
+	return palette[idx % PT_PALETTE_SIZE][light];
+}
+
+const char *pt_prog_color(const char *comm, bool light)
+{
+	return pt_palette(pt_hash_str(comm) % PT_PALETTE_SIZE, light);
+}
+
+/* ---- views ---- */
+
+struct pt_view *pt_view_new(size_t size, const struct pt_sink_ops *ops, FILE *fp, bool owns_fp,
+			    const struct pt_text_opts *o)
+{
+	struct pt_view *v = calloc(1, size);
+	if (!v) {
+		if (owns_fp)
+			fclose(fp);
+		errno = ENOMEM;
+		return NULL;
+	}
+	v->base.ops = ops;
+	v->out = fp;
+	v->owns = owns_fp;
+	if (o)
+		v->o = *o;
+	pt_model_init(&v->m);
+	return v;
+}
+
+int pt_view_emit(struct pt_sink *s, const struct pt_event *ev)
+{
+	struct pt_view *v = (struct pt_view *)s;
+	int rc = pt_model_feed(&v->m, ev);
+	if (rc == 0 && v->on_event)
+		rc = v->on_event(v, ev);
+	return rc;
+}
+
+int pt_view_finish(struct pt_sink *s)
+{
+	struct pt_view *v = (struct pt_view *)s;
+	int rc = v->render(v);
+	if (fflush(v->out) != 0 || ferror(v->out))
+		rc = rc ? rc : -EIO;
+	return rc;
+}
+
+void pt_view_destroy(struct pt_sink *s)
+{
+	struct pt_view *v = (struct pt_view *)s;
+	if (v->cleanup)
+		v->cleanup(v);
+	pt_model_free(&v->m);
+	if (v->owns)
+		fclose(v->out);
+	free(v);
+}

@@ -1,0 +1,525 @@
+/* Lifecycle statistics (report --format stats), like `strace -c` but
+ * counting forks, execs, waits, signals, exits and zombie time per program.
+ *
+ * Counts that belong to the moment of an event (who forked, who waited)
+ * are taken as the events go by, against the program the task ran then;
+ * times and exits come from the model at the end. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt/model.h"
+#include "pt/tables.h"
+
+#define NSIG_MAX 128
+#define NAME_COLS 24
+
+/* The counters of a program, in the order of the table's columns. */
+enum {
+	C_PROCS, C_EXECS, C_FAILED, C_FORKS, C_THREADS, C_WAITS, C_SIGNALS, C_STOPS, C_BAD_EXITS,
+	C_RUN_NS, C_ZOMBIES, C_ZOMBIE_NS, C_ZOMBIE_MAX, C__COUNT
+};
+
+/* Which columns are durations; the others are counts.  C_ZOMBIE_MAX is a
+ * maximum, summed as one. */
+static const bool is_dur[C__COUNT] = {[C_RUN_NS] = true, [C_ZOMBIE_NS] = true, [C_ZOMBIE_MAX] = true};
+
+struct prog {
+	const char *name;       /* in the model's arena */
+	uint64_t n[C__COUNT];
+};
+
+struct stats {
+	struct pt_view v;
+	struct prog *progs;
+	size_t nprogs, cap;
+	size_t *slots;          /* name hash -> index + 1 */
+	size_t nslots;
+	uint64_t spawn_kinds[PT_SPAWN__COUNT];
+	uint64_t wait_child, wait_none, wait_err;
+	uint64_t sig[NSIG_MAX + 1];      /* [NSIG_MAX]: any other number */
+	uint64_t stop_sig[NSIG_MAX + 1];
+};
+
+static int grow_slots(struct stats *s)
+{
+	size_t n = s->nslots ? s->nslots * 2 : 64;
+	size_t *slots = calloc(n, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->nprogs; i++) {
+		size_t k = pt_hash_str(s->progs[i].name) & (n - 1);
+		while (slots[k])
+			k = (k + 1) & (n - 1);
+		slots[k] = i + 1;
+	}
+	free(s->slots);
+	s->slots = slots;
+	s->nslots = n;
+	return 0;
+}
+
+/* The row of a program, added on first sight; NULL when out of memory.
+ * name must outlive the sink (the model's strings do). */
+static struct prog *prog(struct stats *s, const char *name)
+{
+	if ((s->nprogs + 1) * 2 > s->nslots && grow_slots(s) < 0)
+		return NULL;
+	size_t k = pt_hash_str(name) & (s->nslots - 1);
+	for (; s->slots[k]; k = (k + 1) & (s->nslots - 1))
+		if (!strcmp(s->progs[s->slots[k] - 1].name, name))
+			return &s->progs[s->slots[k] - 1];
+	if (s->nprogs == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 32;
+		struct prog *p = realloc(s->progs, cap * sizeof(*p));
+		if (!p)
+			return NULL;
+		s->progs = p;
+		s->cap = cap;
+	}
+	struct prog *p = &s->progs[s->nprogs++];
+	memset(p, 0, sizeof(*p));
+	p->name = name;
+	s->slots[k] = s->nprogs;
+	return p;
+}
+
+/* The program of the task an event is about, as it is now. */
+static struct prog *prog_of(struct stats *s, pid_t pid)
+{
+	struct pt_mproc *t = pt_model_find(&s->v.m, pid);
+	return prog(s, t ? pt_mproc_comm(t) : "?");
+}
+
+static int sig_index(int sig)
+{
+	return sig > 0 && sig < NSIG_MAX ? sig : NSIG_MAX;
+}
+
+static int on_event(struct pt_view *v, const struct pt_event *ev)
+{
+	struct stats *s = (struct stats *)v;
+	struct prog *p = NULL;
+	switch (ev->kind) {
+	case PT_EV_SPAWN:
+		if (ev->u.spawn.kind < PT_SPAWN__COUNT)
+			s->spawn_kinds[ev->u.spawn.kind]++;
+		if ((p = prog_of(s, ev->pid)) && ev->u.spawn.kind == PT_SPAWN_THREAD)
+			p->n[C_THREADS]++;
+		else if (p)
+			p->n[C_FORKS]++;
+		break;
+	case PT_EV_EXEC:
+		if ((p = prog_of(s, ev->pid)))
+			p->n[C_EXECS]++;
+		break;
+	case PT_EV_EXEC_FAILED: {
+		/* Counted for the program that could not be run: a typo'd
+		 * command shows up by its name. */
+		const char *name = pt_arena_strdup(&v->m.arena, pt_basename(ev->u.exec_failed.path ? ev->u.exec_failed.path : "?"));
+		if (name && (p = prog(s, name)))
+			p->n[C_FAILED]++;
+		break;
+	}
+	case PT_EV_WAIT:
+		if ((p = prog_of(s, ev->pid)))
+			p->n[C_WAITS]++;
+		if (ev->u.wait.err)
+			s->wait_err++;
+		else if (ev->u.wait.child > 0)
+			s->wait_child++;
+		else
+			s->wait_none++;
+		break;
+	case PT_EV_SIGNAL:
+		if ((p = prog_of(s, ev->pid)))
+			p->n[C_SIGNALS]++;
+		s->sig[sig_index(ev->u.signal.sig)]++;
+		break;
+	case PT_EV_STOPPED:
+		if ((p = prog_of(s, ev->pid)))
+			p->n[C_STOPS]++;
+		s->stop_sig[sig_index(ev->u.stopped.sig)]++;
+		break;
+	default:
+		return 0;
+	}
+	return p ? 0 : -ENOMEM;
+}
+
+/* ---- an aligned table ---- */
+
+struct cell {
+	char s[96];
+};
+
+struct table {
+	struct cell *c;
+	size_t ncols, nrows, cap;
+	unsigned left;          /* bit k: column k is text, left-aligned (column 0 always) */
+};
+
+static struct cell *row(struct table *t)
+{
+	if (t->nrows == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 16;
+		struct cell *c = realloc(t->c, cap * t->ncols * sizeof(*c));
+		if (!c)
+			return NULL;
+		t->c = c;
+		t->cap = cap;
+	}
+	struct cell *r = &t->c[t->nrows++ * t->ncols];
+	memset(r, 0, t->ncols * sizeof(*r));
+	return r;
+}
+
+/* A header row from a NULL-terminated list. */
+static int head(struct table *t, const char *const *names)
+{
+	struct cell *c = row(t);
+	for (size_t k = 0; c && names[k] && k < t->ncols; k++)
+		snprintf(c[k].s, sizeof(c[k].s), "%s", names[k]);
+	return c ? 0 : -ENOMEM;
+}
+
+static size_t cell_cols(const struct cell *c)
+{
+	return pt_text_cols(c->s, strlen(c->s));
+}
+
+#define MAX_COLS 16
+
+static void print_table(FILE *f, const struct table *t)
+{
+	size_t w[MAX_COLS] = {0};
+	for (size_t r = 0; r < t->nrows; r++)
+		for (size_t k = 0; k < t->ncols; k++)
+			if (cell_cols(&t->c[r * t->ncols + k]) > w[k])
+				w[k] = cell_cols(&t->c[r * t->ncols + k]);
+	for (size_t r = 0; r < t->nrows; r++) {
+		size_t used = t->ncols;
+		while (used > 1 && !t->c[r * t->ncols + used - 1].s[0])
+			used--;   /* no trailing blanks */
+		for (size_t k = 0; k < used; k++) {
+			const struct cell *c = &t->c[r * t->ncols + k];
+			int pad = (int)(w[k] - cell_cols(c));
+			bool left = k == 0 || (t->left >> k & 1);
+			fputs(k ? "  " : "", f);
+			if (left)
+				fprintf(f, "%s%*s", c->s, k + 1 < used ? pad : 0, "");
+			else
+				fprintf(f, "%*s%s", pad, "", c->s);
+		}
+		fputc('\n', f);
+	}
+}
+
+static void safe_cell(struct cell *c, const char *s, size_t maxcols)
+{
+	struct pt_buf b = {0};
+	pt_buf_safe(&b, s, maxcols);
+	snprintf(c->s, sizeof(c->s), "%s", b.s ? b.s : "");
+	pt_buf_free(&b);
+}
+
+static void num(struct cell *c, uint64_t n)
+{
+	snprintf(c->s, sizeof(c->s), "%llu", (unsigned long long)n);
+}
+
+static void dur(struct cell *c, uint64_t ns)
+{
+	if (ns)
+		pt_fmt_dur(ns, c->s, sizeof(c->s));
+	else
+		snprintf(c->s, sizeof(c->s), "-");
+}
+
+/* ---- at the end ---- */
+
+struct exits {
+	uint64_t exited[256], killed[NSIG_MAX + 1][2], running;
+	uint64_t reaped, autoreaped, unreaped, to_init, to_subreaper;
+	uint64_t zombie_ns, zombie_max;
+	const struct pt_mproc *zombie_max_p;
+};
+
+/* Times, processes, exits and zombies per program, from the model. */
+static int account(struct stats *s, struct exits *x)
+{
+	const struct pt_model *m = &s->v.m;
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct pt_mproc *p = m->tasks[i];
+		if (p->is_thread)
+			continue;
+		uint64_t end = pt_mproc_end(m, p);
+		uint64_t first = p->images ? p->images->ts : end;
+		/* Before its first exec a process runs its parent's program;
+		 * the root's is ptrace-tour launching it: not the traced work. */
+		struct prog *g;
+		if (p != m->root || !p->images) {
+			if (!(g = prog(s, p->fork_comm ? p->fork_comm : "?")))
+				return -ENOMEM;
+			g->n[C_RUN_NS] += first > p->t_start ? first - p->t_start : 0;
+			g->n[C_PROCS] += !p->images;
+		}
+		const char *prev = NULL;
+		for (const struct pt_mimage *im = p->images; im; im = im->next) {
+			uint64_t to = im->next ? im->next->ts : end;
+			if (!(g = prog(s, im->comm)))
+				return -ENOMEM;
+			g->n[C_RUN_NS] += to > im->ts ? to - im->ts : 0;
+			g->n[C_PROCS] += !prev || strcmp(prev, im->comm);
+			prev = im->comm;
+		}
+		if (!(g = prog(s, pt_mproc_comm(p))))
+			return -ENOMEM;
+		if (!p->exited)
+			x->running++;
+		else if (p->status.kind == PT_WS_SIGNALED)
+			x->killed[sig_index(p->status.code)][p->status.core]++;
+		else
+			x->exited[p->status.code & 0xff]++;
+		g->n[C_BAD_EXITS] += p->exited && (p->status.kind != PT_WS_EXITED || p->status.code != 0);
+		x->to_init += p->reparented && p->reparent_to == 1;
+		x->to_subreaper += p->reparented && p->reparent_to != 1;
+		x->unreaped += p->exited && !p->reaped;
+		if (!p->reaped)
+			continue;
+		if (p->autoreap) {
+			x->autoreaped++;
+			continue;
+		}
+		/* The root is reaped by ptrace-tour: no program's doing. */
+		if (p == m->root)
+			continue;
+		x->reaped++;
+		g->n[C_ZOMBIES]++;
+		g->n[C_ZOMBIE_NS] += p->zombie_ns;
+		x->zombie_ns += p->zombie_ns;
+		if (p->zombie_ns > g->n[C_ZOMBIE_MAX])
+			g->n[C_ZOMBIE_MAX] = p->zombie_ns;
+		if (p->zombie_ns >= x->zombie_max) {
+			x->zombie_max = p->zombie_ns;
+			x->zombie_max_p = p;
+		}
+	}
+	return 0;
+}
+
+static int by_time(const void *a, const void *b)
+{
+	const struct prog *x = a, *y = b;
+	if (x->n[C_RUN_NS] != y->n[C_RUN_NS])
+		return x->n[C_RUN_NS] > y->n[C_RUN_NS] ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static const char *const prog_head[] = {"program", "procs", "execs", "failed", "forks", "threads", "waits",
+					"signals", "stops", "bad exits", "lifetime", "zombies", "zombie total",
+					"zombie max", NULL};
+
+static int prog_table(struct stats *s, FILE *f)
+{
+	struct table t = {.ncols = 1 + C__COUNT};
+	struct prog total = {.name = "total"};
+	struct cell *c;
+	int rc = -ENOMEM;
+	/* The name slots index the old order: no lookups after this. */
+	qsort(s->progs, s->nprogs, sizeof(*s->progs), by_time);
+	if (head(&t, prog_head) < 0)
+		goto out;
+	for (size_t i = 0; i <= s->nprogs; i++) {
+		struct prog *p = i < s->nprogs ? &s->progs[i] : &total;
+		for (size_t k = 0; i < s->nprogs && k < C__COUNT; k++) {
+			if (k == C_ZOMBIE_MAX)
+				total.n[k] = p->n[k] > total.n[k] ? p->n[k] : total.n[k];
+			else
+				total.n[k] += p->n[k];
+		}
+		if (!(c = row(&t)))
+			goto out;
+		safe_cell(&c[0], p->name, NAME_COLS);
+		for (size_t k = 0; k < C__COUNT; k++) {
+			if (is_dur[k])
+				dur(&c[1 + k], p->n[k]);
+			else
+				num(&c[1 + k], p->n[k]);
+		}
+	}
+	print_table(f, &t);
+	rc = 0;
+out:
+	free(t.c);
+	return rc;
+}
+
+static int event_table(struct stats *s, FILE *f)
+{
+	static const char *const names[] = {"event", "count", "", NULL};
+	const struct pt_model *m = &s->v.m;
+	struct table t = {.ncols = 3, .left = 1u << 2};
+	struct cell *c;
+	int rc = -ENOMEM;
+	if (head(&t, names) < 0)
+		goto out;
+	for (int k = 0; k < PT_EV__COUNT; k++) {
+		if (!(c = row(&t)))
+			goto out;
+		snprintf(c[0].s, sizeof(c[0].s), "%s", pt_event_kind_name(k));
+		num(&c[1], m->kind_count[k]);
+		size_t n = 0;
+		if (k == PT_EV_SPAWN)
+			for (unsigned i = 0; i < PT_SPAWN__COUNT; i++)
+				if (s->spawn_kinds[i] && n < sizeof(c[2].s))
+					n += (size_t)snprintf(c[2].s + n, sizeof(c[2].s) - n, "%s%s %llu", n ? ", " : "",
+							      pt_spawn_kind_name(i), (unsigned long long)s->spawn_kinds[i]);
+		if (k == PT_EV_WAIT && m->kind_count[k])
+			snprintf(c[2].s, sizeof(c[2].s), "%llu reported a child, %llu nothing yet, %llu failed",
+				 (unsigned long long)s->wait_child, (unsigned long long)s->wait_none,
+				 (unsigned long long)s->wait_err);
+	}
+	print_table(f, &t);
+	rc = 0;
+out:
+	free(t.c);
+	return rc;
+}
+
+static int signal_table(struct stats *s, FILE *f)
+{
+	static const char *const names[] = {"signal", "delivered", "group-stops", NULL};
+	struct table t = {.ncols = 3};
+	struct cell *c;
+	char buf[32];
+	int rc = -ENOMEM;
+	if (head(&t, names) < 0)
+		goto out;
+	for (int k = 1; k <= NSIG_MAX; k++) {
+		if (!s->sig[k] && !s->stop_sig[k])
+			continue;
+		if (!(c = row(&t)))
+			goto out;
+		snprintf(c[0].s, sizeof(c[0].s), "%s", k < NSIG_MAX ? pt_signal_name(k, buf, sizeof(buf)) : "other");
+		num(&c[1], s->sig[k]);
+		num(&c[2], s->stop_sig[k]);
+	}
+	if (t.nrows > 1)
+		print_table(f, &t);
+	else
+		fputs("signals: none delivered\n", f);
+	rc = 0;
+out:
+	free(t.c);
+	return rc;
+}
+
+static int exit_table(const struct exits *x, FILE *f)
+{
+	static const char *const names[] = {"exit", "processes", NULL};
+	struct table t = {.ncols = 2};
+	struct cell *c;
+	char buf[32];
+	int rc = -ENOMEM;
+	if (head(&t, names) < 0)
+		goto out;
+	for (int k = 0; k < 256; k++)
+		if (x->exited[k]) {
+			if (!(c = row(&t)))
+				goto out;
+			snprintf(c[0].s, sizeof(c[0].s), "exited %d", k);
+			num(&c[1], x->exited[k]);
+		}
+	for (int k = 1; k <= NSIG_MAX; k++)
+		for (int core = 0; core < 2; core++)
+			if (x->killed[k][core]) {
+				if (!(c = row(&t)))
+					goto out;
+				snprintf(c[0].s, sizeof(c[0].s), "killed by %s%s",
+					 k < NSIG_MAX ? pt_signal_name(k, buf, sizeof(buf)) : "another signal",
+					 core ? " (core dumped)" : "");
+				num(&c[1], x->killed[k][core]);
+			}
+	if (x->running) {
+		if (!(c = row(&t)))
+			goto out;
+		snprintf(c[0].s, sizeof(c[0].s), "no exit seen");
+		num(&c[1], x->running);
+	}
+	print_table(f, &t);
+	rc = 0;
+out:
+	free(t.c);
+	return rc;
+}
+
+static int render(struct pt_view *v)
+{
+	struct stats *s = (struct stats *)v;
+	const struct pt_model *m = &v->m;
+	FILE *f = v->out;
+	struct exits *x = calloc(1, sizeof(*x));
+	struct pt_buf b = {0};
+	char d1[32], d2[32];
+	int rc = -ENOMEM;
+	if (!x || (rc = account(s, x)) < 0)
+		goto out;
+	pt_buf_argv(&b, m->argv, m->argc, 72);
+	fprintf(f, "ptrace-tour stats: %s\n", b.s ? b.s : "");
+	fprintf(f, "%zu processes, %zu threads, %llu events over %s", m->nprocs, m->ntasks - m->nprocs,
+		(unsigned long long)m->nevents, pt_fmt_dur(m->t_last - m->t_first, d1, sizeof(d1)));
+	if (m->have_end)
+		fprintf(f, "; exit status %d%s\n", m->end.exit_status, m->end.interrupted ? " (interrupted)" : "");
+	else
+		fputs("; the log has no end (cut short)\n", f);
+	fputc('\n', f);
+	if ((rc = prog_table(s, f)) < 0)
+		goto out;
+	fputc('\n', f);
+	if ((rc = event_table(s, f)) < 0)
+		goto out;
+	fputc('\n', f);
+	if ((rc = signal_table(s, f)) < 0)
+		goto out;
+	fputc('\n', f);
+	if ((rc = exit_table(x, f)) < 0)
+		goto out;
+	fputc('\n', f);
+	fprintf(f, "zombies: %llu reaped by a parent (total %s, max %s", (unsigned long long)x->reaped,
+		pt_fmt_dur(x->zombie_ns, d1, sizeof(d1)), pt_fmt_dur(x->zombie_max, d2, sizeof(d2)));
+	if (x->zombie_max_p) {
+		b.len = 0;
+		pt_buf_safe(&b, pt_mproc_comm(x->zombie_max_p), NAME_COLS);
+		fprintf(f, ": %d %s", (int)x->zombie_max_p->pid, b.s ? b.s : "");
+	}
+	fprintf(f, "), %llu auto-reaped, %llu never reaped\n", (unsigned long long)x->autoreaped,
+		(unsigned long long)x->unreaped);
+	fprintf(f, "orphans: %llu reparented to init, %llu to a subreaper\n", (unsigned long long)x->to_init,
+		(unsigned long long)x->to_subreaper);
+	rc = b.oom ? -ENOMEM : 0;
+out:
+	pt_buf_free(&b);
+	free(x);
+	return rc;
+}
+
+static void cleanup(struct pt_view *v)
+{
+	struct stats *s = (struct stats *)v;
+	free(s->progs);
+	free(s->slots);
+}
+
+static const struct pt_sink_ops stats_ops = {"stats", pt_view_emit, pt_view_finish, pt_view_destroy};
+
+struct pt_sink *pt_view_stats_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
+{
+	struct pt_view *v = pt_view_new(sizeof(struct stats), &stats_ops, fp, owns_fp, o);
+	if (!v)
+		return NULL;
+	v->on_event = on_event;
+	v->render = render;
+	v->cleanup = cleanup;
+	return &v->base;
+}
