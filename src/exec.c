@@ -61,12 +61,8 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 		 * leader never reports its own death. */
 		struct pt_task *old = pt_task_find(&T->tasks, old_tid);
 		if (old) {
-			if (!(t->flags & PT_T_EXIT_SENT) && (t->flags & PT_T_ANNOUNCED)) {
-				struct pt_event ev = {.kind = PT_EV_EXIT};
-				ev.u.exit.status = pt_wstatus_from_raw((t->flags & PT_T_EXITING) ? t->exit_raw : 0);
-				ev.u.exit.how = PT_EXIT_BY_OTHER;
-				pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
-			}
+			/* No exit event for the old leader thread: its pid lives on
+			 * as the process; the exec event's old_pid tells the story. */
 			if (t->flags & PT_T_HELD)
 				T->nheld--;
 			pid_t leader = t->tid;
