@@ -312,3 +312,91 @@ Test(lifecycle, execvp_path)
 		    "no exec_failed after the successful exec");
 	pt_t_free(&r);
 }
+
+/* The summary tree with pids and durations normalised: pids become P1, P2...
+ * in order of appearance, durations become T, runs of blanks one blank. */
+static char *normalise_tree(const char *text)
+{
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f = open_memstream(&out, &outlen);
+	long pids[256];
+	size_t npids = 0;
+	const char *p = strstr(text, "+++ trace done");
+	p = p ? strchr(p, '\n') + 1 : text;
+	while (*p) {
+		if (*p >= '0' && *p <= '9') {
+			char *end;
+			double v = strtod(p, &end);
+			if (!strncmp(end, "ms", 2) || !strncmp(end, "us", 2) || !strncmp(end, "ns", 2)) {
+				fputc('T', f);
+				p = end + 2;
+				continue;
+			}
+			if (*end == 's' && (end[1] == ' ' || end[1] == '\n' || end[1] == ',')) {
+				fputc('T', f);
+				p = end + 1;
+				continue;
+			}
+			long n = strtol(p, &end, 10);
+			if (v == (double)n && n > 1) {
+				size_t i = 0;
+				while (i < npids && pids[i] != n)
+					i++;
+				if (i == npids && npids < 256)
+					pids[npids++] = n;
+				fprintf(f, "P%zu", i + 1);
+				p = end;
+				continue;
+			}
+			fwrite(p, 1, (size_t)(end - p), f);
+			p = end;
+			continue;
+		}
+		if (*p == ' ') {
+			fputc(' ', f);
+			while (*p == ' ')
+				p++;
+			continue;
+		}
+		fputc(*p++, f);
+	}
+	fclose(f);
+	return out;
+}
+
+Test(lifecycle, summary_tree_of_a_pipeline_golden)
+{
+	struct pt_t_run r;
+	const char *args[] = {"-c", "echo a | cat | wc -l", NULL};
+	pt_t_run(&r, (const char *[]){"--summary", NULL}, "/bin/sh", args);
+	pt_t_check_log(&r);
+	char *got = normalise_tree(r.out ? r.out : "");
+	size_t glen;
+	char *want = pt_t_read_file(PT_FIXTURES "/golden/sh_pipeline.tree", &glen);
+	pt_t_assert(&r, want != NULL, "no golden file");
+	pt_t_assert(&r, !strcmp(got, want), "summary tree differs from the golden\n--- got:\n%s--- want:\n%s", got, want);
+	free(got);
+	free(want);
+}
+
+Test(lifecycle, explain_tells_the_story)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, (const char *[]){"--explain", NULL}, "zombie", NULL);
+	pt_t_assert(&r, r.out && strstr(r.out, "is now a zombie") && strstr(r.out, "was a zombie for") &&
+			       strstr(r.out, "called fork"),
+		    "--explain lacks the fork/zombie/reap sentences:\n%s", r.out ? r.out : "");
+	struct pt_t_run r2;
+	pt_t_run(&r2, (const char *[]){"--explain", NULL}, "double_fork", NULL);
+	pt_t_assert(&r2, r2.out && strstr(r2.out, "adopted by init"), "--explain lacks the orphan sentence:\n%s",
+		    r2.out ? r2.out : "");
+	struct pt_t_run r3;
+	pt_t_run(&r3, (const char *[]){"--explain", NULL}, "execvp_path", NULL);
+	pt_t_assert(&r3, r3.out && strstr(r3.out, "searching PATH"), "--explain lacks the execvp sentence:\n%s",
+		    r3.out ? r3.out : "");
+	/* and without --explain, none of it */
+	struct pt_t_run r4;
+	pt_t_run(&r4, NULL, "zombie", NULL);
+	pt_t_assert(&r4, r4.out && !strstr(r4.out, "is now a zombie"), "explanations without --explain");
+}
