@@ -2,7 +2,9 @@
  * the log holds tracee-controlled text, and a hand-written parser is one
  * more place for bugs), then mapped back to struct pt_event through the
  * same name tables the writer used (tables.h), so that writing the events
- * again reproduces the log (report --format jsonl). */
+ * again reproduces the log (report --format jsonl).  Bytes that are not
+ * UTF-8 come back exactly through pt_json_premap/pt_unescape_surrogates
+ * (escape.h). */
 #include "pt/logread.h"
 
 #include <errno.h>
@@ -126,8 +128,7 @@ static bool get_bool(struct pctx *c, json_object *o, const char *key)
 	return v && json_object_get_boolean(v);
 }
 
-/* A copy in the arena with the surrogate escapes turned back into the
- * original bytes (see fix_surrogates). */
+/* A copy in the arena with the escaped bytes restored (pt_json_premap). */
 static const char *dup_str(struct pctx *c, json_object *v)
 {
 	size_t n = (size_t)json_object_get_string_len(v);
@@ -717,48 +718,6 @@ static int decode(struct pt_logread *r, json_object *o, struct pt_event *ev, cha
 	return 1;
 }
 
-/* json-c 0.16 decodes a lone "\udcXX" to U+FFFD, losing the byte the writer
- * escaped (docs/trace-format.md, Strings).  So the escapes are replaced in
- * the raw line by the 3-byte UTF-8 form of U+DCXX, which json-c passes
- * through untouched and pt_unescape_surrogates() maps back to the byte.
- * Escapes are walked pairwise so "\\udc80" (a backslash, then text) is
- * left alone, and a \udcXX completing a surrogate pair stays an escape.
- * The replacement is shorter than the escape: done in place. */
-static size_t fix_surrogates(char *s, size_t len)
-{
-	size_t w = 0;
-	bool after_high = false;
-	for (size_t i = 0; i < len;) {
-		if (s[i] != '\\' || i + 1 >= len) {
-			s[w++] = s[i++];
-			continue;
-		}
-		unsigned v = 0;
-		bool u4 = s[i + 1] == 'u' && i + 6 <= len;
-		for (size_t k = 2; u4 && k < 6; k++) {
-			char ch = s[i + k];
-			int d = ch >= '0' && ch <= '9' ? ch - '0'
-			      : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-			      : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-			if (d < 0)
-				u4 = false;
-			v = v << 4 | (unsigned)d;
-		}
-		if (u4 && v >= 0xdc80 && v <= 0xdcff && !after_high) {
-			s[w++] = (char)0xed;
-			s[w++] = (char)(0x80 | ((v >> 6) & 0x3f));
-			s[w++] = (char)(0x80 | (v & 0x3f));
-			i += 6;
-			after_high = false;
-			continue;
-		}
-		after_high = u4 && v >= 0xd800 && v <= 0xdbff;
-		s[w++] = s[i++];
-		s[w++] = s[i++];
-	}
-	return w;
-}
-
 static int at_end(struct pt_logread *r, char *err, size_t errlen)
 {
 	bool first = !r->done;
@@ -810,7 +769,10 @@ int pt_logread_next(struct pt_logread *r, struct pt_event *ev, char *err, size_t
 			snprintf(err, errlen, "%s:%lu: the line is too long", r->name, r->lineno);
 			return -EINVAL;
 		}
-		len = fix_surrogates(r->line, len);
+		/* json-c would decode a lone \udcXX (a byte that is not UTF-8,
+		 * docs/trace-format.md) to U+FFFD: premapped so dup_str() can
+		 * restore the byte. */
+		pt_json_premap(r->line, len);
 		json_tokener_reset(r->tok);
 		json_object *o = json_tokener_parse_ex(r->tok, r->line, (int)len);
 		enum json_tokener_error je = json_tokener_get_error(r->tok);
@@ -823,8 +785,16 @@ int pt_logread_next(struct pt_logread *r, struct pt_event *ev, char *err, size_t
 		if (!o && je == json_tokener_success)
 			je = json_tokener_error_parse_null;   /* "null": a value, but nothing */
 		if (!o) {
-			snprintf(err, errlen, "%s:%lu: not JSON (%s)", r->name, r->lineno,
-				 je == json_tokener_continue ? "the line ends inside the object" : json_tokener_error_desc(je));
+			size_t at = strspn(r->line, " \t");
+			if (r->line[at] != '{')
+				snprintf(err, errlen, "%s:%lu: not JSON (a line must be one JSON object)", r->name,
+					 r->lineno);
+			else if (je == json_tokener_continue)
+				snprintf(err, errlen, "%s:%lu: not JSON (the line ends inside the object)", r->name,
+					 r->lineno);
+			else
+				snprintf(err, errlen, "%s:%lu: not JSON (%s, column %zu)", r->name, r->lineno,
+					 json_tokener_error_desc(je), json_tokener_get_parse_end(r->tok) + 1);
 			return -EINVAL;
 		}
 		r->obj = o;
