@@ -137,7 +137,8 @@ static int render(struct pt_view *v)
 	int rc = pt_model_walk(m, v->o.threads, node, d);
 	if (rc < 0)
 		return rc;
-	qsort(d->outside, d->noutside, sizeof(*d->outside), cmp_pid);
+	if (d->noutside)   /* qsort(NULL, 0) is undefined */
+		qsort(d->outside, d->noutside, sizeof(*d->outside), cmp_pid);
 	for (size_t i = 0; i < d->noutside; i++)
 		if (!i || d->outside[i] != d->outside[i - 1])
 			fprintf(f, "\tx%d [label=\"%d%s\", shape=ellipse, style=dashed];\n", (int)d->outside[i],

@@ -240,7 +240,7 @@ static void dur(struct cell *c, uint64_t ns)
 
 struct exits {
 	uint64_t exited[256], killed[NSIG_MAX + 1][2], running;
-	uint64_t reaped, autoreaped, unreaped, to_init, to_subreaper;
+	uint64_t reaped, outside, autoreaped, unreaped, to_init, to_subreaper;
 	uint64_t zombie_ns, zombie_max;
 	const struct pt_mproc *zombie_max_p;
 };
@@ -294,7 +294,8 @@ static int account(struct stats *s, struct exits *x)
 		/* The root is reaped by ptrace-tour: no program's doing. */
 		if (p == m->root)
 			continue;
-		x->reaped++;
+		x->reaped += p->reaper != 0;
+		x->outside += p->reaper == 0;
 		g->n[C_ZOMBIES]++;
 		g->n[C_ZOMBIE_NS] += p->zombie_ns;
 		x->zombie_ns += p->zombie_ns;
@@ -327,7 +328,8 @@ static int prog_table(struct stats *s, FILE *f)
 	struct cell *c;
 	int rc = -ENOMEM;
 	/* The name slots index the old order: no lookups after this. */
-	qsort(s->progs, s->nprogs, sizeof(*s->progs), by_time);
+	if (s->nprogs)   /* qsort(NULL, 0) is undefined */
+		qsort(s->progs, s->nprogs, sizeof(*s->progs), by_time);
 	if (head(&t, prog_head) < 0)
 		goto out;
 	for (size_t i = 0; i <= s->nprogs; i++) {
@@ -486,8 +488,9 @@ static int render(struct pt_view *v)
 	if ((rc = exit_table(x, f)) < 0)
 		goto out;
 	fputc('\n', f);
-	fprintf(f, "zombies: %llu reaped by a parent (total %s, max %s", (unsigned long long)x->reaped,
-		pt_fmt_dur(x->zombie_ns, d1, sizeof(d1)), pt_fmt_dur(x->zombie_max, d2, sizeof(d2)));
+	fprintf(f, "zombies: %llu reaped by a traced process, %llu outside the trace (total %s, max %s",
+		(unsigned long long)x->reaped, (unsigned long long)x->outside, pt_fmt_dur(x->zombie_ns, d1, sizeof(d1)),
+		pt_fmt_dur(x->zombie_max, d2, sizeof(d2)));
 	if (x->zombie_max_p) {
 		b.len = 0;
 		pt_buf_safe(&b, pt_mproc_comm(x->zombie_max_p), NAME_COLS);

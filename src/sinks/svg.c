@@ -432,13 +432,15 @@ static int legend_collect(struct svg *g)
 	for (size_t i = 0; i < m->ntasks; i++)
 		for (const struct pt_mimage *im = m->tasks[i]->images; im; im = im->next)
 			names[n++] = im->comm;
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (size_t i = 0; i < n; i++) {
 		if (!k || strcmp(runs[k - 1].name, names[i]))
 			runs[k++] = (struct legend_prog){names[i], 0};
 		runs[k - 1].n++;
 	}
-	qsort(runs, k, sizeof(*runs), by_count);
+	if (k)
+		qsort(runs, k, sizeof(*runs), by_count);
 	double x = 12;
 	g->legend_lines = 1;
 	for (g->nlegend = 0; g->nlegend < k && g->nlegend < LEGEND_PROGS; g->nlegend++) {
