@@ -1,0 +1,466 @@
+/* Issue "trace logs people can use": `ptrace-tour report` renders frozen
+ * logs (tests/fixtures/logs/) exactly as the golden files say, re-emits
+ * them byte for byte as jsonl, writes Chrome JSON that parses with one
+ * process_name per process and one flow per fork, and SVG that is
+ * well-formed XML; a live trace's --summary and --export give what report
+ * gives on its log (one code path); malformed and cut logs give the
+ * promised messages and exit codes; 10,000 processes render quickly.
+ *
+ * PT_UPDATE_GOLDEN=1 rewrites the golden files from the current output
+ * (then review the diff: docs/report.md). */
+#include "support.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+#define LOGS PT_FIXTURES "/logs"
+
+TestSuite(report, .fini = pt_t_cleanup);
+
+struct res {
+	int code;               /* exit code, or -signal */
+	char *out, *err;
+	size_t out_len, err_len;
+};
+
+static void res_free(struct res *r)
+{
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Runs `ptrace-tour args...` with stdout and stderr captured. */
+static void tool(struct res *r, const char *const *args)
+{
+	static unsigned n;
+	char name[32];
+	snprintf(name, sizeof(name), "out%u", n);
+	const char *out = pt_t_scratch(name);
+	snprintf(name, sizeof(name), "err%u", n++);
+	const char *err = pt_t_scratch(name);
+	const char *argv[32] = {PT_TOOL};
+	size_t k = 1;
+	for (; args[k - 1] && k < 31; k++)
+		argv[k] = args[k - 1];
+	argv[k] = NULL;
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(126);
+		execv(PT_TOOL, (char *const *)argv);
+		_exit(127);
+	}
+	int st;
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	memset(r, 0, sizeof(*r));
+	r->code = WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+	r->out = pt_t_read_file(out, &r->out_len);
+	r->err = pt_t_read_file(err, &r->err_len);
+	cr_assert(r->out && r->err);
+}
+
+static void write_file(const char *path, const char *s, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert(f, "cannot write %s", path);
+	cr_assert_eq(fwrite(s, 1, len, f), len);
+	cr_assert_eq(fclose(f), 0);
+}
+
+/* Fails with the first differing line, so a golden mismatch is readable. */
+static void assert_same_text(const char *what, const char *got, size_t got_len, const char *want, size_t want_len)
+{
+	if (got_len == want_len && !memcmp(got, want, got_len))
+		return;
+	size_t line = 1, i = 0;
+	while (i < got_len && i < want_len && got[i] == want[i])
+		line += got[i++] == '\n';
+	size_t g0 = i, w0 = i;
+	while (g0 && got[g0 - 1] != '\n')
+		g0--;
+	while (w0 && want[w0 - 1] != '\n')
+		w0--;
+	int gl = (int)(strcspn(got + g0, "\n") < 300 ? strcspn(got + g0, "\n") : 300);
+	int wl = (int)(strcspn(want + w0, "\n") < 300 ? strcspn(want + w0, "\n") : 300);
+	cr_assert_fail("%s differs at line %zu:\n  got:  %.*s\n  want: %.*s", what, line, gl, got + g0, wl, want + w0);
+}
+
+/* report [extra] --format fmt LOGS/log must print LOGS/golden. */
+static void golden(const char *log, const char *fmt, const char *extra, const char *gold)
+{
+	char log_path[512], gold_path[512];
+	struct res r;
+	snprintf(log_path, sizeof(log_path), "%s/%s", LOGS, log);
+	snprintf(gold_path, sizeof(gold_path), "%s/%s", LOGS, gold);
+	if (extra)
+		tool(&r, ARGS("report", extra, "--format", fmt, log_path));
+	else
+		tool(&r, ARGS("report", "--format", fmt, log_path));
+	cr_assert_eq(r.code, 0, "report --format %s %s: exit %d: %s", fmt, log, r.code, r.err);
+	cr_assert_eq(r.err_len, 0, "report --format %s %s: stderr: %s", fmt, log, r.err);
+	if (getenv("PT_UPDATE_GOLDEN")) {
+		write_file(gold_path, r.out, r.out_len);
+		res_free(&r);
+		return;
+	}
+	size_t want_len;
+	char *want = pt_t_read_file(gold_path, &want_len);
+	cr_assert(want, "no golden %s (PT_UPDATE_GOLDEN=1 writes it)", gold_path);
+	assert_same_text(gold, r.out, r.out_len, want, want_len);
+	free(want);
+	res_free(&r);
+}
+
+static const struct {
+	const char *fmt, *ext;
+} views[] = {
+	{"tree", "tree"}, {"stats", "stats"}, {"chrome", "chrome.json"}, {"dot", "dot"}, {"svg", "svg"},
+};
+
+static void goldens(const char *name)
+{
+	char log[128], gold[128];
+	snprintf(log, sizeof(log), "%s.jsonl", name);
+	for (size_t i = 0; i < sizeof(views) / sizeof(*views); i++) {
+		snprintf(gold, sizeof(gold), "%s.%s", name, views[i].ext);
+		golden(log, views[i].fmt, NULL, gold);
+	}
+}
+
+Test(report, golden_lifecycle)
+{
+	goldens("lifecycle");
+	golden("lifecycle.jsonl", "tree", "--threads", "lifecycle.threads.tree");
+}
+
+Test(report, golden_shell)
+{
+	goldens("shell");
+}
+
+Test(report, golden_make)
+{
+	goldens("make");
+}
+
+/* jsonl goes through the writer: reading a log and writing it again must
+ * give the same bytes (exec anatomy, stacks, non-UTF-8 bytes included). */
+Test(report, jsonl_reproduces_the_fixture_logs)
+{
+	static const char *const logs[] = {"lifecycle.jsonl", "shell.jsonl", "make.jsonl"};
+	for (size_t i = 0; i < sizeof(logs) / sizeof(*logs); i++) {
+		char path[512];
+		size_t len;
+		struct res r;
+		snprintf(path, sizeof(path), "%s/%s", LOGS, logs[i]);
+		char *log = pt_t_read_file(path, &len);
+		cr_assert(log);
+		tool(&r, ARGS("report", "--format", "jsonl", path));
+		cr_assert_eq(r.code, 0, "%s", r.err);
+		assert_same_text(logs[i], r.out, r.out_len, log, len);
+		free(log);
+		res_free(&r);
+	}
+}
+
+/* ---- structure checks, on any log ---- */
+
+/* Processes (the root and every spawn that is not a thread) and forks. */
+static void count_log(const char *log, size_t *procs, size_t *forks)
+{
+	FILE *f = fopen(log, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	cr_assert(f, "%s", log);
+	*procs = *forks = 0;
+	while (getline(&line, &cap, f) > 0) {
+		json_object *e = json_tokener_parse(line);
+		if (!e)
+			continue;
+		if (pt_t_is(e, "start"))
+			++*procs;
+		if (pt_t_is(e, "spawn") && strcmp(pt_t_str(e, "kind") ? pt_t_str(e, "kind") : "", "thread")) {
+			++*procs;
+			++*forks;
+		}
+		json_object_put(e);
+	}
+	free(line);
+	fclose(f);
+}
+
+static void check_chrome(const char *log)
+{
+	struct res r;
+	size_t procs, forks, names = 0, s = 0, f = 0;
+	count_log(log, &procs, &forks);
+	tool(&r, ARGS("report", "--format", "chrome", log));
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	json_object *top = json_tokener_parse(r.out);
+	cr_assert(top, "the Chrome trace of %s does not parse", log);
+	json_object *evs = pt_t_get(top, "traceEvents");
+	cr_assert(evs && json_object_is_type(evs, json_type_array));
+	cr_assert_str_eq(pt_t_str(top, "displayTimeUnit"), "ms");
+	size_t n = json_object_array_length(evs);
+	/* flow ids: +1 per "s", +1000 per "f"; each must end at 1001 */
+	int *ids = calloc(n + 1, sizeof(*ids));
+	cr_assert(ids);
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(evs, i);
+		const char *ph = pt_t_str(e, "ph");
+		cr_assert(ph && pt_t_has(e, "pid") && pt_t_has(e, "tid"), "event %zu: %s", i, pt_t_json(e));
+		if (!strcmp(ph, "M") && !strcmp(pt_t_str(e, "name"), "process_name")) {
+			names++;
+			char want[32];
+			snprintf(want, sizeof(want), "%d ", (int)pt_t_int(e, "pid", -1));
+			cr_assert(!strncmp(pt_t_str(e, "args.name"), want, strlen(want)), "'PID comm': %s", pt_t_json(e));
+		}
+		if (!strcmp(ph, "X"))
+			cr_assert(pt_t_has(e, "ts") && pt_t_has(e, "dur"), "%s", pt_t_json(e));
+		if (!strcmp(ph, "s") || !strcmp(ph, "f")) {
+			int64_t id = pt_t_int(e, "id", -1);
+			cr_assert(id >= 0 && (size_t)id <= n, "%s", pt_t_json(e));
+			cr_assert_str_eq(pt_t_str(e, "bp"), "e");
+			ids[id] += !strcmp(ph, "s") ? 1 : 1000;
+			s += !strcmp(ph, "s");
+			f += !strcmp(ph, "f");
+		}
+	}
+	for (size_t i = 0; i <= n; i++)
+		cr_assert(ids[i] == 0 || ids[i] == 1001, "flow %zu has not one s and one f", i);
+	cr_assert_eq(names, procs, "%s: %zu process_name events for %zu processes", log, names, procs);
+	cr_assert_eq(s, forks, "%s: %zu flows for %zu forks", log, s, forks);
+	cr_assert_eq(f, forks);
+	free(ids);
+	json_object_put(top);
+	res_free(&r);
+}
+
+static void check_svg(const char *log)
+{
+	struct res r;
+	const char *svg = pt_t_scratch("check.svg");
+	char cmd[1024];
+	tool(&r, ARGS("report", "--format", "svg", "-o", svg, log));
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' '%s' >&2", svg);
+	cr_assert_eq(system(cmd), 0, "the SVG of %s is not well-formed XML (%s)", log, svg);
+	res_free(&r);
+}
+
+/* Tracee bytes never reach a terminal raw. */
+static void check_no_control_bytes(const char *log, const char *fmt)
+{
+	struct res r;
+	tool(&r, ARGS("report", "--format", fmt, log));
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	for (size_t i = 0; i < r.out_len; i++) {
+		unsigned char c = (unsigned char)r.out[i];
+		cr_assert(c >= 0x20 || c == '\n' || (c == '\t' && strcmp(fmt, "tree")), "%s: byte 0x%02x at %zu", fmt, c, i);
+	}
+	res_free(&r);
+}
+
+Test(report, chrome_svg_and_escaping_of_the_fixtures)
+{
+	static const char *const logs[] = {LOGS "/lifecycle.jsonl", LOGS "/shell.jsonl", LOGS "/make.jsonl"};
+	for (size_t i = 0; i < sizeof(logs) / sizeof(*logs); i++) {
+		check_chrome(logs[i]);
+		check_svg(logs[i]);
+		check_no_control_bytes(logs[i], "tree");
+		check_no_control_bytes(logs[i], "stats");
+		check_no_control_bytes(logs[i], "dot");
+	}
+}
+
+/* ---- a live trace ---- */
+
+/* Trace a small fork tree with every view exported, then render its log:
+ * the live outputs and the report outputs are the same bytes. */
+Test(report, live_and_report_are_one_code_path)
+{
+	struct pt_t_run r;
+	const char *chrome = pt_t_scratch("live.json"), *svg = pt_t_scratch("live.svg");
+	const char *stats = pt_t_scratch("live.stats"), *dot = pt_t_scratch("live.dot");
+	char e1[600], e2[600], e3[600], e4[600];
+	snprintf(e1, sizeof(e1), "chrome:%s", chrome);
+	snprintf(e2, sizeof(e2), "svg:%s", svg);
+	snprintf(e3, sizeof(e3), "stats:%s", stats);
+	snprintf(e4, sizeof(e4), "dot:%s", dot);
+	pt_t_run_cmd(&r, ARGS("--summary", "--export", e1, "--export", e2, "--export", e3, "--export", e4),
+		     ARGS("/bin/sh", "-c", "(/bin/true; /bin/echo hi) | /bin/cat >/dev/null; /bin/sleep 0.01 & wait"));
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 0, "tool exit %d", r.code);
+
+	static const struct {
+		const char *fmt;
+		int which;
+	} exp[] = {{"chrome", 0}, {"svg", 1}, {"stats", 2}, {"dot", 3}};
+	const char *files[] = {chrome, svg, stats, dot};
+	for (size_t i = 0; i < sizeof(exp) / sizeof(*exp); i++) {
+		struct res rep;
+		size_t len;
+		char *live = pt_t_read_file(files[exp[i].which], &len);
+		pt_t_assert(&r, live != NULL, "no --export %s file", exp[i].fmt);
+		tool(&rep, ARGS("report", "--format", exp[i].fmt, r.log_path));
+		pt_t_assert(&r, rep.code == 0, "report: %s", rep.err);
+		assert_same_text(exp[i].fmt, rep.out, rep.out_len, live, len);
+		free(live);
+		res_free(&rep);
+	}
+
+	/* The summary ends the text output, as report prints it. */
+	struct res tree;
+	tool(&tree, ARGS("report", r.log_path));
+	pt_t_assert(&r, tree.code == 0 && tree.out_len > 0 && r.out_len >= tree.out_len &&
+				!memcmp(r.out + r.out_len - tree.out_len, tree.out, tree.out_len),
+		    "the --summary tree is not what report prints:\n%s", tree.out);
+	/* Every process of the log is in the tree. */
+	pid_t root = pt_t_root(&r);
+	char want[32];
+	snprintf(want, sizeof(want), "%d sh -c", (int)root);
+	pt_t_assert(&r, strstr(tree.out, want) != NULL, "no root line '%s' in:\n%s", want, tree.out);
+	for (size_t i = 0; i < r.nev; i++) {
+		if (!pt_t_is(r.ev[i], "spawn"))
+			continue;
+		snprintf(want, sizeof(want), "─%d ", (int)pt_t_int(r.ev[i], "child", -1));
+		pt_t_assert(&r, strstr(tree.out, want) != NULL, "child '%s' missing from:\n%s", want, tree.out);
+	}
+	res_free(&tree);
+
+	/* The log read back and written again is the log. */
+	struct res jl;
+	tool(&jl, ARGS("report", "--format", "jsonl", r.log_path));
+	pt_t_assert(&r, jl.code == 0, "%s", jl.err);
+	assert_same_text("jsonl of a live log", jl.out, jl.out_len, r.log, r.log_len);
+	res_free(&jl);
+
+	check_chrome(r.log_path);
+	check_svg(r.log_path);
+	pt_t_free(&r);
+}
+
+/* ---- errors ---- */
+
+static void expect(const char *const *args, int code, const char *msg)
+{
+	struct res r;
+	tool(&r, args);
+	cr_assert_eq(r.code, code, "exit %d, want %d: %s", r.code, code, r.err);
+	cr_assert(strstr(r.err, msg), "stderr '%s' lacks '%s'", r.err, msg);
+	cr_assert(strchr(r.err, '\n') == r.err + r.err_len - 1, "one line: '%s'", r.err);
+	res_free(&r);
+}
+
+Test(report, malformed_logs_exit_2)
+{
+	expect(ARGS("report", LOGS "/bad/not_json.jsonl"), 2,
+	       "ptrace-tour report: " LOGS "/bad/not_json.jsonl:3: not JSON (");
+	expect(ARGS("report", LOGS "/bad/cut_middle.jsonl"), 2, "cut_middle.jsonl:3: not JSON (the line ends inside");
+	expect(ARGS("report", LOGS "/bad/missing_field.jsonl"), 2, "missing_field.jsonl:3: spawn: missing field \"child\"");
+	expect(ARGS("report", LOGS "/bad/unknown_event.jsonl"), 2, "unknown_event.jsonl:3: unknown event \"teleport\"");
+	expect(ARGS("report", LOGS "/bad/version2.jsonl"), 2, "version2.jsonl:1: start: log format version 2 is not supported");
+	expect(ARGS("report", LOGS "/bad/not_start.jsonl"), 2, "not_start.jsonl:1: exec: not a ptrace-tour log");
+	expect(ARGS("report", LOGS "/bad/empty.jsonl"), 2, "empty.jsonl: empty log");
+	expect(ARGS("report", LOGS "/bad/nonexistent.jsonl"), 2,
+	       "ptrace-tour report: " LOGS "/bad/nonexistent.jsonl: No such file or directory");
+}
+
+Test(report, usage_errors_exit_2)
+{
+	expect(ARGS("report", "--format", "png", LOGS "/shell.jsonl"), 2, "ptrace-tour report: unknown format 'png'");
+	expect(ARGS("report", "--frobnicate", LOGS "/shell.jsonl"), 2, "ptrace-tour report: unknown option '--frobnicate'");
+	expect(ARGS("report", "-z", LOGS "/shell.jsonl"), 2, "unknown option '-z'");
+	expect(ARGS("report"), 2, "no log given");
+	expect(ARGS("report", LOGS "/shell.jsonl", LOGS "/make.jsonl"), 2, "more than one log given");
+	expect(ARGS("report", LOGS "/shell.jsonl", "-o"), 2, "missing the value of '-o'");
+}
+
+/* A failed report leaves no half-written -o file behind. */
+Test(report, no_output_file_on_error)
+{
+	const char *out = pt_t_scratch("never.svg");
+	expect(ARGS("report", "--format", "svg", "-o", out, LOGS "/bad/not_json.jsonl"), 2, "not JSON");
+	cr_assert(access(out, F_OK) != 0, "%s was left behind", out);
+}
+
+Test(report, cut_logs_are_rendered_with_a_warning)
+{
+	struct res r;
+	tool(&r, ARGS("report", LOGS "/bad/cut_last_line.jsonl"));
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert_str_eq(r.err, "ptrace-tour report: " LOGS "/bad/cut_last_line.jsonl: line 5 is cut short (the tracer was "
+				"killed?); rendering the rest\n");
+	cr_assert(strstr(r.out, "100 demo --flag"), "%s", r.out);
+	cr_assert(strstr(r.out, "─101 (fork of demo)  "), "%s", r.out);
+	res_free(&r);
+	tool(&r, ARGS("report", "--format", "stats", LOGS "/bad/no_end.jsonl"));
+	cr_assert_eq(r.code, 0, "%s", r.err);
+	cr_assert(strstr(r.err, "no_end.jsonl: no end event (the tracer was killed?); rendering the rest"), "%s", r.err);
+	cr_assert(strstr(r.out, "the log has no end"), "%s", r.out);
+	res_free(&r);
+}
+
+/* ---- scale ---- */
+
+/* 10,000 processes: a 5,000-deep chain and 5,000 siblings, each exec'd.
+ * Every view must render it in well under the time a quadratic walk
+ * would take. */
+Test(report, ten_thousand_processes)
+{
+	const char *log = pt_t_scratch("big.jsonl");
+	FILE *f = fopen(log, "w");
+	cr_assert(f);
+	uint64_t ts = 0;
+	fprintf(f, "{\"ev\":\"start\",\"ts\":0,\"pid\":1000,\"tgid\":1000,\"version\":1,\"tool\":\"ptrace-tour 0.1.0\","
+		   "\"realtime_ns\":1,\"argv\":[\"big\"],\"seccomp\":true}\n");
+	for (int i = 1; i <= 10000; i++) {
+		int parent = i <= 5000 ? 1000 + i - 1 : 1000;
+		fprintf(f, "{\"ev\":\"spawn\",\"ts\":%llu,\"pid\":%d,\"tgid\":%d,\"child\":%d,\"kind\":\"fork\"}\n",
+			(unsigned long long)(ts += 1000), parent, parent, 1000 + i);
+		fprintf(f, "{\"ev\":\"exec\",\"ts\":%llu,\"pid\":%d,\"tgid\":%d,\"path\":\"/bin/prog%d\",\"argv\":[\"prog%d\",\"x\"]}\n",
+			(unsigned long long)(ts += 1000), 1000 + i, 1000 + i, i % 50, i % 50);
+	}
+	for (int i = 10000; i >= 1; i--) {
+		int parent = i <= 5000 ? 1000 + i - 1 : 1000;
+		fprintf(f, "{\"ev\":\"exit\",\"ts\":%llu,\"pid\":%d,\"tgid\":%d,\"how\":\"exit_group\",\"exited\":0}\n",
+			(unsigned long long)(ts += 1000), 1000 + i, 1000 + i);
+		fprintf(f, "{\"ev\":\"reap\",\"ts\":%llu,\"pid\":%d,\"tgid\":%d,\"child\":%d,\"by\":%d,\"autoreap\":false,"
+			   "\"zombie_ns\":500}\n",
+			(unsigned long long)(ts += 1000), 1000 + i, 1000 + i, 1000 + i, parent);
+	}
+	fprintf(f, "{\"ev\":\"end\",\"ts\":%llu,\"pid\":1000,\"tgid\":1000,\"status\":0,\"root\":{\"exited\":0},"
+		   "\"interrupted\":false,\"stops\":1}\n",
+		(unsigned long long)(ts += 1000));
+	cr_assert_eq(fclose(f), 0);
+	for (size_t i = 0; i < sizeof(views) / sizeof(*views); i++) {
+		struct res r;
+		uint64_t t0 = pt_t_now_ns();
+		tool(&r, ARGS("report", "--format", views[i].fmt, log));
+		double secs = (double)(pt_t_now_ns() - t0) / 1e9;
+		cr_assert_eq(r.code, 0, "%s: %s", views[i].fmt, r.err);
+		/* ~0.1 s normally; generous for sanitizers and loaded CI. */
+		cr_assert_lt(secs, 20.0, "%s took %.1f s", views[i].fmt, secs);
+		if (!strcmp(views[i].fmt, "tree")) {
+			size_t lines = 0;
+			for (size_t k = 0; k < r.out_len; k++)
+				lines += r.out[k] == '\n';
+			cr_assert_eq(lines, 10001, "a line per process");
+			/* deep levels are drawn from a marker, not 5,000 columns wide */
+			cr_assert(r.out_len < 10001 * 250, "tree output of %zu bytes", r.out_len);
+		}
+		res_free(&r);
+	}
+	check_chrome(log);
+	check_svg(log);
+}
