@@ -1,6 +1,9 @@
 /* Escaping of tracee-controlled bytes for terminals and for JSON. */
 #include "pt/escape.h"
 
+#include "pt/buf.h"
+
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one.
@@ -72,44 +75,60 @@ void pt_escape_text(FILE *fp, const char *str, size_t len, int utf8)
 	fputc('"', fp);
 }
 
-void pt_escape_json(FILE *fp, const char *str, size_t len)
+void pt_escape_json_buf(struct pt_buf *b, const char *str, size_t len)
 {
+	static const char hexdig[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
-	fputc('"', fp);
+	pt_buf_putc(b, '"');
+	size_t run = 0;     /* start of the bytes to copy as they are */
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
-		if (c == '"' || c == '\\') {
-			fputc('\\', fp);
-			fputc(c, fp);
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
 			i++;
-		} else if (c >= 0x20 && c < 0x7f) {
-			fputc(c, fp);
-			i++;
-		} else if (c < 0x20 || c == 0x7f) {
-			switch (c) {
-			case '\n': fputs("\\n", fp); break;
-			case '\t': fputs("\\t", fp); break;
-			case '\r': fputs("\\r", fp); break;
-			default: fprintf(fp, "\\u%04x", c); break;
-			}
-			i++;
-		} else {
-			size_t n = utf8_seq_len(s + i, len - i);
+			continue;
+		}
+		size_t n = 0;
+		if (c >= 0x80) {
+			n = utf8_seq_len(s + i, len - i);
 			/* U+F780..U+F7FF (EF 9E/9F xx) is where our reader maps the
 			 * \udcXX escapes (see pt_json_premap): written as escaped
 			 * bytes too, so a genuine one still round-trips. */
 			if (n == 3 && c == 0xef && (s[i + 1] == 0x9e || s[i + 1] == 0x9f))
 				n = 0;
 			if (n > 1) {
-				fwrite(s + i, 1, n, fp);
 				i += n;
-			} else {
-				fprintf(fp, "\\udc%02x", c);
-				i++;
+				continue;
 			}
 		}
+		pt_buf_add(b, str + run, i - run);
+		char esc[6] = {'\\', 'u', '0', '0', hexdig[c >> 4], hexdig[c & 15]};
+		switch (c) {
+		case '"': pt_buf_add(b, "\\\"", 2); break;
+		case '\\': pt_buf_add(b, "\\\\", 2); break;
+		case '\n': pt_buf_add(b, "\\n", 2); break;
+		case '\t': pt_buf_add(b, "\\t", 2); break;
+		case '\r': pt_buf_add(b, "\\r", 2); break;
+		default:
+			if (c >= 0x80) {    /* not UTF-8: surrogateescape */
+				esc[2] = 'd';
+				esc[3] = 'c';
+			}
+			pt_buf_add(b, esc, 6);
+			break;
+		}
+		i++;
+		run = i;
 	}
-	fputc('"', fp);
+	pt_buf_add(b, str + run, len - run);
+	pt_buf_putc(b, '"');
+}
+
+void pt_escape_json(FILE *fp, const char *s, size_t len)
+{
+	struct pt_buf b = {0};
+	pt_escape_json_buf(&b, s, len);
+	fwrite(b.s, 1, b.len, fp);
+	pt_buf_free(&b);
 }
 
 static int hexval(char c)
@@ -128,8 +147,11 @@ void pt_json_premap(char *s, size_t len)
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (s[i] != '\\')
 			continue;
-		/* \udcXX with XX >= 0x80: one raw byte of the original */
-		if (s[i + 1] == 'u' && i + 5 < len && (s[i + 2] == 'd' || s[i + 2] == 'D') &&
+		/* \udcXX with XX >= 0x80: one raw byte of the original, unless it
+		 * ends a surrogate pair (\ud83d\udc80 from another writer). */
+		bool pair = i >= 6 && s[i - 6] == '\\' && s[i - 5] == 'u' && (s[i - 4] | 0x20) == 'd' &&
+			    hexval(s[i - 3]) >= 8 && hexval(s[i - 3]) <= 11;
+		if (!pair && s[i + 1] == 'u' && i + 5 < len && (s[i + 2] == 'd' || s[i + 2] == 'D') &&
 		    (s[i + 3] == 'c' || s[i + 3] == 'C') && hexval(s[i + 4]) >= 8 && hexval(s[i + 5]) >= 0) {
 			s[i + 2] = 'f';
 			s[i + 3] = '7';

@@ -170,6 +170,7 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 	}
 	p->dead = true;
 	p->died_ns = pt_now_ns();
+	p->status = pt_wstatus_from_raw(status);
 	adopt_orphans(T, p);
 	settle_zombie(T, p);
 }

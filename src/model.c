@@ -445,63 +445,6 @@ out:
 
 /* ---- text ---- */
 
-void pt_buf_add(struct pt_buf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 64;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *ns = realloc(b->s, cap);
-		if (!ns) {
-			b->oom = true;
-			return;
-		}
-		b->s = ns;
-		b->cap = cap;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
-void pt_buf_puts(struct pt_buf *b, const char *s)
-{
-	pt_buf_add(b, s, strlen(s));
-}
-
-void pt_buf_printf(struct pt_buf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n < sizeof(tmp)) {
-		pt_buf_add(b, tmp, (size_t)n);
-		return;
-	}
-	char *big = malloc((size_t)n + 1);
-	if (!big) {
-		b->oom = true;
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(big, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	pt_buf_add(b, big, (size_t)n);
-	free(big);
-}
-
-void pt_buf_free(struct pt_buf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof(*b));
-}
-
 /* Length of a valid UTF-8 sequence at s that is safe to show (not a C1
  * control, a surrogate or U+FFFE/U+FFFF, which XML 1.0 forbids), or 0. */
 static size_t safe_utf8_len(const unsigned char *s)

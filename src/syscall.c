@@ -101,6 +101,13 @@ static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool
 				w->status = pt_wstatus_from_raw(raw);
 		}
 	}
+	if (w->child > 0 && w->status.kind == PT_WS_NONE) {
+		/* waitpid(pid, NULL, 0): no status word to read, but a dead child
+		 * it returned was reaped, and we know how that child ended. */
+		struct pt_proc *c = pt_proc_find(&T->tasks, w->child);
+		if (c && c->dead)
+			w->status = c->status;
+	}
 	pid_t tgid = t->proc ? t->proc->tgid : t->tid;
 	if (w->child > 0 && (w->status.kind == PT_WS_STOPPED || w->status.kind == PT_WS_CONTINUED))
 		pt_loop_note_child_state(T, w->child, w->status.kind == PT_WS_STOPPED, w->status.code);

@@ -12,6 +12,8 @@ void pt_escape_text(FILE *fp, const char *s, size_t len, int utf8);
 /* Writes s as a JSON string, quotes included.  Invalid UTF-8 bytes become
  * "\udcXX" (the surrogateescape convention), so every byte round-trips. */
 void pt_escape_json(FILE *fp, const char *s, size_t len);
+struct pt_buf;
+void pt_escape_json_buf(struct pt_buf *b, const char *s, size_t len);
 /* Reading our JSON back with json-c, which would turn a lone \udcXX into
  * U+FFFD: pt_json_premap rewrites every \udcXX escape of a raw line into
  * \uf7XX (same length) before parsing, and pt_unescape_surrogates turns the

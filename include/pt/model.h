@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "pt/arena.h"
+#include "pt/buf.h"
 #include "pt/event.h"
 #include "pt/sink.h"
 
@@ -134,16 +135,7 @@ int pt_model_walk(const struct pt_model *m, bool threads, pt_walk_fn fn, void *a
 
 /* ---- text helpers ---- */
 
-/* A growable string. */
-struct pt_buf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-void pt_buf_add(struct pt_buf *b, const char *s, size_t n);
-void pt_buf_puts(struct pt_buf *b, const char *s);
-void pt_buf_printf(struct pt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void pt_buf_free(struct pt_buf *b);
+/* struct pt_buf and its appenders: pt/buf.h */
 
 /* Appends s made safe for a terminal, dot and XML: printable ASCII and
  * valid UTF-8 (no C0/C1 controls, no U+FFFE/U+FFFF) as is, every other

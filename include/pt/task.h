@@ -64,6 +64,7 @@ struct pt_proc {
 	bool dead;                  /* the leader reported death: a zombie or gone */
 	bool gone;                  /* dead and already out of /proc: reaped by a wait in flight, or by the kernel */
 	uint64_t died_ns;
+	struct pt_wstatus status;   /* how it ended, once dead */
 	/* the tree of processes we know, for orphan detection */
 	struct pt_proc *parent, *first_child, *next_sibling, *prev_sibling;
 	/* environment of the current image, for the env diff of the next exec */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pt/buf.h"
 #include "pt/escape.h"
 #include "pt/sink.h"
 #include "pt/tables.h"
@@ -19,39 +20,52 @@ struct jsonl {
 	struct pt_sink base;
 	FILE *out;
 	bool owns;
-	char *line;         /* open_memstream buffer, reused */
-	size_t cap;
-	FILE *mem;
-	char *buf;          /* whole lines waiting to be written */
-	size_t len, size;
+	struct pt_buf lines;    /* whole lines waiting to be written */
 };
 
-static void jstr(FILE *f, const char *s)
+static void jstr(struct pt_buf *f, const char *s)
 {
 	if (s)
-		pt_escape_json(f, s, strlen(s));
+		pt_escape_json_buf(f, s, strlen(s));
 	else
-		fputs("null", f);
+		pt_buf_add(f, "null", 4);
 }
 
-static void jkey(FILE *f, const char *k)
+static void jkey(struct pt_buf *f, const char *k)
 {
-	fprintf(f, ",\"%s\":", k);
+	pt_buf_add(f, ",\"", 2);
+	pt_buf_puts(f, k);
+	pt_buf_add(f, "\":", 2);
 }
 
-static void jhex(FILE *f, const char *k, uint64_t v)
+/* "0x..." as a JSON string */
+static void jhexv(struct pt_buf *f, uint64_t v)
 {
-	fprintf(f, ",\"%s\":\"0x%" PRIx64 "\"", k, v);
+	pt_buf_putc(f, '"');
+	pt_buf_hex(f, v);
+	pt_buf_putc(f, '"');
 }
 
-static void jsig(FILE *f, const char *k, int sig)
+static void jhex(struct pt_buf *f, const char *k, uint64_t v)
+{
+	jkey(f, k);
+	jhexv(f, v);
+}
+
+static void jint(struct pt_buf *f, const char *k, int64_t v)
+{
+	jkey(f, k);
+	pt_buf_i64(f, v);
+}
+
+static void jsig(struct pt_buf *f, const char *k, int sig)
 {
 	char buf[32];
 	jkey(f, k);
 	jstr(f, pt_signal_name(sig, buf, sizeof(buf)));
 }
 
-static void jerrno(FILE *f, int err)
+static void jerrno(struct pt_buf *f, int err)
 {
 	char buf[24];
 	const char *n = pt_errno_name(err);
@@ -64,7 +78,7 @@ static void jerrno(FILE *f, int err)
 }
 
 /* "syscall":"name", and "arch" for calls made through another ABI. */
-static void jsyscall(FILE *f, const char *k, int nr, unsigned arch)
+static void jsyscall(struct pt_buf *f, const char *k, int nr, unsigned arch)
 {
 	const char *name = pt_syscall_name(arch, nr);
 	if (name) {
@@ -72,106 +86,129 @@ static void jsyscall(FILE *f, const char *k, int nr, unsigned arch)
 		jstr(f, name);
 	}
 	if (arch != PT_ARCH_X86_64)
-		fprintf(f, ",\"arch\":\"%s\"", pt_arch_name(arch));
+		pt_buf_printf(f, ",\"arch\":\"%s\"", pt_arch_name(arch));
 }
 
-static void jstrv(FILE *f, const char *const *v, size_t n)
+static void jstrv(struct pt_buf *f, const char *const *v, size_t n)
 {
-	fputc('[', f);
+	pt_buf_putc(f, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
-			fputc(',', f);
+			pt_buf_putc(f, ',');
 		jstr(f, v[i]);
 	}
-	fputc(']', f);
+	pt_buf_putc(f, ']');
 }
 
 /* {"exited":N} | {"signaled":"SIGX","core":B} | {"stopped":"SIGX"} | {"continued":true} */
-static void jstatus_fields(FILE *f, struct pt_wstatus st, bool leading_comma)
+static void jstatus_fields(struct pt_buf *f, struct pt_wstatus st, bool leading_comma)
 {
 	char buf[32];
 	const char *sep = leading_comma ? "," : "";
 	switch (st.kind) {
 	case PT_WS_EXITED:
-		fprintf(f, "%s\"exited\":%d", sep, st.code);
+		pt_buf_printf(f, "%s\"exited\":%d", sep, st.code);
 		break;
 	case PT_WS_SIGNALED:
-		fprintf(f, "%s\"signaled\":", sep);
+		pt_buf_printf(f, "%s\"signaled\":", sep);
 		jstr(f, pt_signal_name(st.code, buf, sizeof(buf)));
-		fprintf(f, ",\"core\":%s", st.core ? "true" : "false");
+		pt_buf_printf(f, ",\"core\":%s", st.core ? "true" : "false");
 		break;
 	case PT_WS_STOPPED:
-		fprintf(f, "%s\"stopped\":", sep);
+		pt_buf_printf(f, "%s\"stopped\":", sep);
 		jstr(f, pt_signal_name(st.code, buf, sizeof(buf)));
 		break;
 	case PT_WS_CONTINUED:
-		fprintf(f, "%s\"continued\":true", sep);
+		pt_buf_printf(f, "%s\"continued\":true", sep);
 		break;
 	default:
 		break;
 	}
 }
 
-static void jprot(FILE *f, uint32_t prot)
+static void jprot(struct pt_buf *f, uint32_t prot)
 {
 	char p[5] = {
 		prot & PT_PROT_R ? 'r' : '-', prot & PT_PROT_W ? 'w' : '-', prot & PT_PROT_X ? 'x' : '-',
 		prot & PT_PROT_SHARED ? 's' : 'p', 0,
 	};
-	fprintf(f, "\"%s\"", p);
+	pt_buf_putc(f, '"');
+	pt_buf_add(f, p, 4);
+	pt_buf_putc(f, '"');
 }
 
-static void jmaps(FILE *f, const char *k, const struct pt_maps *m)
+static void jmaps(struct pt_buf *f, const char *k, const struct pt_maps *m)
 {
 	jkey(f, k);
-	fputc('[', f);
+	pt_buf_putc(f, '[');
 	for (size_t i = 0; i < m->n; i++) {
 		const struct pt_map *r = &m->v[i];
-		fprintf(f, "%s{\"start\":\"0x%" PRIx64 "\",\"end\":\"0x%" PRIx64 "\",\"prot\":", i ? "," : "",
-			r->start, r->end);
+		pt_buf_puts(f, i ? ",{\"start\":" : "{\"start\":");
+		jhexv(f, r->start);
+		pt_buf_puts(f, ",\"end\":");
+		jhexv(f, r->end);
+		pt_buf_puts(f, ",\"prot\":");
 		jprot(f, r->prot);
-		fprintf(f, ",\"offset\":\"0x%" PRIx64 "\",\"dev\":\"%02x:%02x\",\"inode\":%" PRIu64 ",\"path\":",
-			r->offset, r->dev_major, r->dev_minor, r->inode);
+		pt_buf_puts(f, ",\"offset\":");
+		jhexv(f, r->offset);
+		pt_buf_puts(f, ",\"dev\":\"");
+		pt_buf_hexw(f, r->dev_major, 2);
+		pt_buf_putc(f, ':');
+		pt_buf_hexw(f, r->dev_minor, 2);
+		pt_buf_puts(f, "\",\"inode\":");
+		pt_buf_u64(f, r->inode);
+		pt_buf_puts(f, ",\"path\":");
 		jstr(f, r->path);
-		fputc('}', f);
+		pt_buf_putc(f, '}');
 	}
-	fputc(']', f);
-	if (m->truncated)
-		fprintf(f, ",\"%s_truncated\":true", k);
+	pt_buf_putc(f, ']');
+	if (m->truncated) {
+		pt_buf_puts(f, ",\"");
+		pt_buf_puts(f, k);
+		pt_buf_puts(f, "_truncated\":true");
+	}
 }
 
-static void jelf(FILE *f, const struct pt_elf_info *e)
+static void jelf(struct pt_buf *f, const struct pt_elf_info *e)
 {
 	jkey(f, "elf");
 	if (e->error) {
-		fputs("{\"error\":", f);
+		pt_buf_puts(f, "{\"error\":");
 		jstr(f, e->error);
-		fputc('}', f);
+		pt_buf_putc(f, '}');
 		return;
 	}
-	fprintf(f, "{\"class\":%d,\"type\":%d,\"machine\":%d,\"entry\":\"0x%" PRIx64 "\",\"interp\":", e->elf_class,
+	pt_buf_printf(f, "{\"class\":%d,\"type\":%d,\"machine\":%d,\"entry\":\"0x%" PRIx64 "\",\"interp\":", e->elf_class,
 		e->type, e->machine, e->entry);
 	jstr(f, e->interp);
-	fputs(",\"load\":[", f);
+	pt_buf_puts(f, ",\"load\":[");
 	for (size_t i = 0; i < e->nsegs; i++) {
 		const struct pt_elf_seg *s = &e->segs[i];
-		fprintf(f,
-			"%s{\"offset\":\"0x%" PRIx64 "\",\"vaddr\":\"0x%" PRIx64 "\",\"filesz\":\"0x%" PRIx64
-			"\",\"memsz\":\"0x%" PRIx64 "\",\"align\":\"0x%" PRIx64 "\",\"flags\":%u,\"map\":%d}",
-			i ? "," : "", s->offset, s->vaddr, s->filesz, s->memsz, s->align, s->flags, s->map_index);
+		pt_buf_puts(f, i ? ",{\"offset\":" : "{\"offset\":");
+		jhexv(f, s->offset);
+		pt_buf_puts(f, ",\"vaddr\":");
+		jhexv(f, s->vaddr);
+		jhex(f, "filesz", s->filesz);
+		jhex(f, "memsz", s->memsz);
+		jhex(f, "align", s->align);
+		jint(f, "flags", s->flags);
+		jint(f, "map", s->map_index);
+		pt_buf_putc(f, '}');
 	}
-	fputs("],\"sections\":[", f);
+	pt_buf_puts(f, "],\"sections\":[");
 	for (size_t i = 0; i < e->nsecs; i++) {
 		const struct pt_elf_sec *s = &e->secs[i];
-		fprintf(f, "%s{\"name\":", i ? "," : "");
+		pt_buf_puts(f, i ? ",{\"name\":" : "{\"name\":");
 		jstr(f, s->name);
-		fprintf(f, ",\"offset\":\"0x%" PRIx64 "\",\"addr\":\"0x%" PRIx64 "\",\"size\":\"0x%" PRIx64 "\"}",
-			s->offset, s->addr, s->size);
+		jhex(f, "offset", s->offset);
+		jhex(f, "addr", s->addr);
+		jhex(f, "size", s->size);
+		pt_buf_putc(f, '}');
 	}
-	fputs("]}", f);
+	pt_buf_puts(f, "]}");
 }
 
-static void jdetail(FILE *f, const struct pt_exec_detail *d)
+static void jdetail(struct pt_buf *f, const struct pt_exec_detail *d)
 {
 	if (d->exe) {
 		jkey(f, "exe");
@@ -189,97 +226,105 @@ static void jdetail(FILE *f, const struct pt_exec_detail *d)
 	jmaps(f, "maps_after", &d->maps_after);
 	jelf(f, &d->elf);
 	if (d->layout.valid)
-		fprintf(f,
+		pt_buf_printf(f,
 			",\"layout\":{\"load_bias\":\"0x%" PRIx64 "\",\"at_entry\":\"0x%" PRIx64
 			"\",\"at_phdr\":\"0x%" PRIx64 "\",\"at_base\":\"0x%" PRIx64 "\"}",
 			d->layout.load_bias, d->layout.at_entry, d->layout.at_phdr, d->layout.at_base);
 	jkey(f, "fds");
-	fputc('[', f);
+	pt_buf_putc(f, '[');
 	for (size_t i = 0; i < d->nfds; i++) {
 		const struct pt_fd *x = &d->fds[i];
-		fprintf(f, "%s{\"fd\":%d,\"target\":", i ? "," : "", x->fd);
+		pt_buf_puts(f, i ? ",{\"fd\":" : "{\"fd\":");
+		pt_buf_i64(f, x->fd);
+		pt_buf_puts(f, ",\"target\":");
 		jstr(f, x->target);
-		fprintf(f, ",\"pos\":%" PRIu64 ",\"flags\":%u,\"cloexec\":%s,\"leaked\":%s}", x->pos, x->flags,
-			x->cloexec ? "true" : "false", x->leaked ? "true" : "false");
+		jint(f, "pos", (int64_t)x->pos);
+		jint(f, "flags", x->flags);
+		pt_buf_puts(f, x->cloexec ? ",\"cloexec\":true" : ",\"cloexec\":false");
+		pt_buf_puts(f, x->leaked ? ",\"leaked\":true}" : ",\"leaked\":false}");
 	}
-	fputc(']', f);
+	pt_buf_putc(f, ']');
 	if (d->env_known) {
 		jkey(f, "env");
-		fputs("{\"added\":{", f);
+		pt_buf_puts(f, "{\"added\":{");
 		int n = 0;
 		for (size_t i = 0; i < d->nenv; i++)
 			if (!d->env[i].old_val) {
-				fputs(n++ ? "," : "", f);
+				pt_buf_puts(f, n++ ? "," : "");
 				jstr(f, d->env[i].name);
-				fputc(':', f);
+				pt_buf_putc(f, ':');
 				jstr(f, d->env[i].new_val);
 			}
-		fputs("},\"removed\":[", f);
+		pt_buf_puts(f, "},\"removed\":[");
 		n = 0;
 		for (size_t i = 0; i < d->nenv; i++)
 			if (!d->env[i].new_val) {
-				fputs(n++ ? "," : "", f);
+				pt_buf_puts(f, n++ ? "," : "");
 				jstr(f, d->env[i].name);
 			}
-		fputs("],\"changed\":{", f);
+		pt_buf_puts(f, "],\"changed\":{");
 		n = 0;
 		for (size_t i = 0; i < d->nenv; i++)
 			if (d->env[i].old_val && d->env[i].new_val) {
-				fputs(n++ ? "," : "", f);
+				pt_buf_puts(f, n++ ? "," : "");
 				jstr(f, d->env[i].name);
-				fputs(":[", f);
+				pt_buf_puts(f, ":[");
 				jstr(f, d->env[i].old_val);
-				fputc(',', f);
+				pt_buf_putc(f, ',');
 				jstr(f, d->env[i].new_val);
-				fputc(']', f);
+				pt_buf_putc(f, ']');
 			}
-		fputs("}}", f);
+		pt_buf_puts(f, "}}");
 	}
 }
 
-static void jstack(FILE *f, const struct pt_stack *st)
+static void jstack(struct pt_buf *f, const struct pt_stack *st)
 {
 	jkey(f, "stack");
-	fputc('[', f);
+	pt_buf_putc(f, '[');
 	for (size_t i = 0; i < st->n; i++) {
 		const struct pt_frame *fr = &st->frames[i];
-		fprintf(f, "%s{\"ip\":\"0x%" PRIx64 "\"", i ? "," : "", fr->ip);
+		pt_buf_printf(f, "%s{\"ip\":\"0x%" PRIx64 "\"", i ? "," : "", fr->ip);
 		if (fr->func) {
 			jkey(f, "func");
 			jstr(f, fr->func);
-			fprintf(f, ",\"off\":%" PRIu64, fr->off);
+			pt_buf_printf(f, ",\"off\":%" PRIu64, fr->off);
 		}
 		if (fr->module) {
 			jkey(f, "module");
 			jstr(f, fr->module);
 			jhex(f, "module_off", fr->module_off);
 		}
-		fputc('}', f);
+		pt_buf_putc(f, '}');
 	}
-	fputc(']', f);
+	pt_buf_putc(f, ']');
 	if (st->error) {
 		jkey(f, "unwind_error");
 		jstr(f, st->error);
 	}
 }
 
-static void write_event(FILE *f, const struct pt_event *ev)
+static void write_event(struct pt_buf *f, const struct pt_event *ev)
 {
 	char buf[256];
-	fprintf(f, "{\"ev\":\"%s\",\"ts\":%" PRIu64 ",\"pid\":%d,\"tgid\":%d", pt_event_kind_name(ev->kind), ev->ts_ns,
-		(int)ev->pid, (int)ev->tgid);
+	pt_buf_puts(f, "{\"ev\":\"");
+	pt_buf_puts(f, pt_event_kind_name(ev->kind));
+	pt_buf_putc(f, '"');
+	jint(f, "ts", (int64_t)ev->ts_ns);
+	jint(f, "pid", ev->pid);
+	jint(f, "tgid", ev->tgid);
 	switch (ev->kind) {
 	case PT_EV_START: {
 		const struct pt_ev_start *s = &ev->u.start;
-		fprintf(f, ",\"version\":%d,\"tool\":\"ptrace-tour %s\",\"realtime_ns\":%" PRIu64 ",\"argv\":", s->version,
+		pt_buf_printf(f, ",\"version\":%d,\"tool\":\"ptrace-tour %s\",\"realtime_ns\":%" PRIu64 ",\"argv\":", s->version,
 			s->tool_version ? s->tool_version : "", s->realtime_ns);
 		jstrv(f, s->argv, s->argc);
-		fprintf(f, ",\"seccomp\":%s", s->seccomp ? "true" : "false");
+		pt_buf_printf(f, ",\"seccomp\":%s", s->seccomp ? "true" : "false");
 		break;
 	}
 	case PT_EV_SPAWN: {
 		const struct pt_ev_spawn *s = &ev->u.spawn;
-		fprintf(f, ",\"child\":%d,\"kind\":\"%s\"", (int)s->child, pt_spawn_kind_name(s->kind));
+		pt_buf_printf(f, ",\"child\":%d,\"kind\":\"%s\"", (int)s->child, pt_spawn_kind_name(s->kind));
 		jsyscall(f, "syscall", s->syscall, s->arch);
 		if (s->flags) {
 			jkey(f, "flags");
@@ -294,9 +339,9 @@ static void write_event(FILE *f, const struct pt_event *ev)
 		jkey(f, "argv");
 		jstrv(f, x->argv, x->argc);
 		if (x->argv_truncated)
-			fputs(",\"argv_truncated\":true", f);
+			pt_buf_puts(f, ",\"argv_truncated\":true");
 		if (x->old_pid)
-			fprintf(f, ",\"old_pid\":%d", (int)x->old_pid);
+			pt_buf_printf(f, ",\"old_pid\":%d", (int)x->old_pid);
 		jsyscall(f, "syscall", x->syscall, x->arch);
 		if (x->detail)
 			jdetail(f, x->detail);
@@ -316,17 +361,17 @@ static void write_event(FILE *f, const struct pt_event *ev)
 		if (d)
 			jstr(f, d->name);
 		else
-			fprintf(f, "\"syscall_%d\"", s->nr);
-		fprintf(f, ",\"nr\":%d,\"arch\":\"%s\",\"args\":[", s->nr, pt_arch_name(s->arch));
+			pt_buf_printf(f, "\"syscall_%d\"", s->nr);
+		pt_buf_printf(f, ",\"nr\":%d,\"arch\":\"%s\",\"args\":[", s->nr, pt_arch_name(s->arch));
 		for (int i = 0; i < s->nargs; i++)
-			fprintf(f, "%s\"0x%" PRIx64 "\"", i ? "," : "", s->args[i]);
-		fputs("],\"str\":[", f);
+			pt_buf_printf(f, "%s\"0x%" PRIx64 "\"", i ? "," : "", s->args[i]);
+		pt_buf_puts(f, "],\"str\":[");
 		for (int i = 0; i < s->nargs; i++) {
 			if (i)
-				fputc(',', f);
+				pt_buf_putc(f, ',');
 			jstr(f, s->str[i]);
 		}
-		fprintf(f, "],\"ret\":%" PRId64, s->ret);
+		pt_buf_printf(f, "],\"ret\":%" PRId64, s->ret);
 		if (s->err)
 			jerrno(f, s->err);
 		break;
@@ -335,69 +380,69 @@ static void write_event(FILE *f, const struct pt_event *ev)
 		const struct pt_ev_wait *w = &ev->u.wait;
 		static const char *const idtypes[] = {"P_ALL", "P_PID", "P_PGID", "P_PIDFD"};
 		jsyscall(f, "syscall", w->syscall, w->arch);
-		fprintf(f, ",\"id\":%" PRId64, w->id);
+		pt_buf_printf(f, ",\"id\":%" PRId64, w->id);
 		if (w->idtype >= 0) {
 			jkey(f, "idtype");
 			if (w->idtype < 4)
 				jstr(f, idtypes[w->idtype]);
 			else
-				fprintf(f, "%d", w->idtype);
+				pt_buf_printf(f, "%d", w->idtype);
 		}
 		jkey(f, "options");
 		jstr(f, pt_wait_options_str(w->options, buf, sizeof(buf)));
-		fprintf(f, ",\"ret\":%" PRId64, w->ret);
+		pt_buf_printf(f, ",\"ret\":%" PRId64, w->ret);
 		if (w->err)
 			jerrno(f, w->err);
 		if (w->child > 0)
-			fprintf(f, ",\"child\":%d", (int)w->child);
+			pt_buf_printf(f, ",\"child\":%d", (int)w->child);
 		if (w->status.kind != PT_WS_NONE) {
-			fputs(",\"status\":{", f);
+			pt_buf_puts(f, ",\"status\":{");
 			jstatus_fields(f, w->status, false);
-			fputc('}', f);
+			pt_buf_putc(f, '}');
 		}
 		break;
 	}
 	case PT_EV_SIGNAL:
 		jsig(f, "sig", ev->u.signal.sig);
-		fprintf(f, ",\"code\":%d", ev->u.signal.code);
+		pt_buf_printf(f, ",\"code\":%d", ev->u.signal.code);
 		if (ev->u.signal.sender)
-			fprintf(f, ",\"sender\":%d", (int)ev->u.signal.sender);
+			pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.signal.sender);
 		break;
 	case PT_EV_STOPPED:
 		jsig(f, "sig", ev->u.stopped.sig);
 		if (ev->u.stopped.sender)
-			fprintf(f, ",\"sender\":%d", (int)ev->u.stopped.sender);
+			pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.stopped.sender);
 		break;
 	case PT_EV_CONTINUED:
 		if (ev->u.continued.sender)
-			fprintf(f, ",\"sender\":%d", (int)ev->u.continued.sender);
+			pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.continued.sender);
 		break;
 	case PT_EV_EXIT:
-		fprintf(f, ",\"how\":\"%s\"", pt_exit_how_name(ev->u.exit.how));
+		pt_buf_printf(f, ",\"how\":\"%s\"", pt_exit_how_name(ev->u.exit.how));
 		jstatus_fields(f, ev->u.exit.status, true);
 		if (ev->u.exit.maps)
 			jmaps(f, "maps", ev->u.exit.maps);
 		break;
 	case PT_EV_REAP:
-		fprintf(f, ",\"child\":%d,\"by\":", (int)ev->u.reap.child);
+		pt_buf_printf(f, ",\"child\":%d,\"by\":", (int)ev->u.reap.child);
 		if (ev->u.reap.by)
-			fprintf(f, "%d", (int)ev->u.reap.by);
+			pt_buf_printf(f, "%d", (int)ev->u.reap.by);
 		else
-			fputs("null", f);
-		fprintf(f, ",\"autoreap\":%s,\"zombie_ns\":%" PRIu64, ev->u.reap.autoreap ? "true" : "false",
+			pt_buf_puts(f, "null");
+		pt_buf_printf(f, ",\"autoreap\":%s,\"zombie_ns\":%" PRIu64, ev->u.reap.autoreap ? "true" : "false",
 			ev->u.reap.zombie_ns);
 		break;
 	case PT_EV_REPARENT:
-		fprintf(f, ",\"from\":%d,\"to\":%d", (int)ev->u.reparent.from, (int)ev->u.reparent.to);
+		pt_buf_printf(f, ",\"from\":%d,\"to\":%d", (int)ev->u.reparent.from, (int)ev->u.reparent.to);
 		break;
 	case PT_EV_END: {
 		const struct pt_ev_end *e = &ev->u.end;
-		fprintf(f, ",\"status\":%d,\"root\":{", e->exit_status);
+		pt_buf_printf(f, ",\"status\":%d,\"root\":{", e->exit_status);
 		jstatus_fields(f, e->root, false);
-		fprintf(f, "},\"interrupted\":%s", e->interrupted ? "true" : "false");
+		pt_buf_printf(f, "},\"interrupted\":%s", e->interrupted ? "true" : "false");
 		if (e->by_signal)
 			jsig(f, "signal", e->by_signal);
-		fprintf(f, ",\"stops\":%" PRIu64, e->stops);
+		pt_buf_printf(f, ",\"stops\":%" PRIu64, e->stops);
 		break;
 	}
 	default:
@@ -405,14 +450,14 @@ static void write_event(FILE *f, const struct pt_event *ev)
 	}
 	if (ev->stack)
 		jstack(f, ev->stack);
-	fputs("}\n", f);
+	pt_buf_add(f, "}\n", 2);
 }
 
 static int flush_lines(struct jsonl *j)
 {
-	size_t n = j->len;
-	j->len = 0;
-	if (n && fwrite(j->buf, 1, n, j->out) != n)
+	size_t n = j->lines.len;
+	j->lines.len = 0;
+	if (n && fwrite(j->lines.s, 1, n, j->out) != n)
 		return -EIO;
 	return 0;
 }
@@ -420,22 +465,10 @@ static int flush_lines(struct jsonl *j)
 static int jsonl_emit(struct pt_sink *s, const struct pt_event *ev)
 {
 	struct jsonl *j = (struct jsonl *)s;
-	rewind(j->mem);
-	write_event(j->mem, ev);
-	long n = ftell(j->mem);
-	fflush(j->mem);
-	if (n < 0)
-		return -EIO;
-	if (j->len + (size_t)n > j->size) {
-		int rc = flush_lines(j);
-		if (rc < 0)
-			return rc;
-		if ((size_t)n > j->size)    /* a huge exec event: straight through */
-			return fwrite(j->line, 1, (size_t)n, j->out) == (size_t)n ? 0 : -EIO;
-	}
-	memcpy(j->buf + j->len, j->line, (size_t)n);
-	j->len += (size_t)n;
-	return 0;
+	write_event(&j->lines, ev);
+	if (j->lines.oom)
+		return -ENOMEM;
+	return j->lines.len >= PT_JSONL_FLUSH ? flush_lines(j) : 0;
 }
 
 static int jsonl_finish(struct pt_sink *s)
@@ -450,9 +483,7 @@ static int jsonl_finish(struct pt_sink *s)
 static void jsonl_destroy(struct pt_sink *s)
 {
 	struct jsonl *j = (struct jsonl *)s;
-	fclose(j->mem);
-	free(j->line);
-	free(j->buf);
+	pt_buf_free(&j->lines);
 	if (j->owns)
 		fclose(j->out);
 	free(j);
@@ -465,20 +496,16 @@ struct pt_sink *pt_sink_jsonl_new(FILE *fp, bool owns_fp)
 	struct jsonl *j = calloc(1, sizeof(*j));
 	if (!j)
 		return NULL;
-	j->mem = open_memstream(&j->line, &j->cap);
-	j->size = PT_JSONL_FLUSH;
-	j->buf = malloc(j->size);
-	if (!j->mem || !j->buf) {
-		if (j->mem)
-			fclose(j->mem);
-		free(j->buf);
+	if (!pt_buf_reserve(&j->lines, 2 * PT_JSONL_FLUSH)) {
 		free(j);
 		return NULL;
 	}
-	/* _IONBF: each fwrite of whole lines is one write(2) */
-	setvbuf(fp, NULL, _IONBF, 0);
 	j->base.ops = &jsonl_ops;
 	j->out = fp;
 	j->owns = owns_fp;
+	/* _IONBF: each fwrite of whole lines is one write(2).  Only for a real
+	 * file: glibc's memory streams do not take it. */
+	if (fileno(fp) >= 0)
+		setvbuf(fp, NULL, _IONBF, 0);
 	return &j->base;
 }

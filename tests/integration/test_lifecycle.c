@@ -400,3 +400,19 @@ Test(lifecycle, explain_tells_the_story)
 	pt_t_run(&r4, NULL, "zombie", NULL);
 	pt_t_assert(&r4, r4.out && !strstr(r4.out, "is now a zombie"), "explanations without --explain");
 }
+
+Test(lifecycle, wait_without_status_pointer_still_reaps)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "wait_null", NULL);
+	pt_t_check_log(&r);
+	pid_t root = pt_t_root(&r);
+	pid_t kids[4];
+	pt_t_assert(&r, pt_t_children(&r, root, false, kids, 4) == 1, "one child");
+	json_object *w = pt_t_find_pid_int(&r, "wait", root, "child", kids[0], 0);
+	pt_t_assert(&r, w && pt_t_status_exited(w, "status") == 3, "the wait knows the child exited 3: %s",
+		    w ? pt_t_json(w) : "no wait");
+	json_object *reap = pt_t_find_int(&r, "reap", "child", kids[0], 0);
+	pt_t_assert(&r, reap && pt_t_int(reap, "by", 0) == root && pt_t_bool(reap, "autoreap") == 0,
+		    "reaped by the root: %s", reap ? pt_t_json(reap) : "no reap");
+}

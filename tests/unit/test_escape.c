@@ -87,3 +87,13 @@ Test(escape, json_round_trips_genuine_private_use_and_escaped_backslashes)
 	json_object_put(o);
 	free(out);
 }
+
+Test(escape, premap_leaves_surrogate_pairs_alone)
+{
+	char line[] = "\"\\ud83d\\udc80\"";     /* U+1F480 escaped as a pair */
+	pt_json_premap(line, strlen(line));
+	json_object *o = json_tokener_parse(line);
+	cr_assert_not_null(o);
+	cr_assert_str_eq(json_object_get_string(o), "\xf0\x9f\x92\x80");
+	json_object_put(o);
+}
