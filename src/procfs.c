@@ -41,9 +41,9 @@ static bool scan_u64(const char **pp, const char *end, unsigned base, uint64_t *
 		int d = hex_digit(*p);
 		if (d < 0 || (unsigned)d >= base)
 			break;
-		if (x > (UINT64_MAX - (uint64_t)d) / base)
+		/* no division per digit: this runs for every field of every maps line */
+		if (__builtin_mul_overflow(x, (uint64_t)base, &x) || __builtin_add_overflow(x, (uint64_t)d, &x))
 			return false;
-		x = x * base + (uint64_t)d;
 		p++;
 		nd++;
 	}
