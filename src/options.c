@@ -12,7 +12,7 @@
 
 static const char usage_text[] =
 	"usage: ptrace-tour [OPTIONS] [--] PROG [ARGS...]\n"
-	"       ptrace-tour report [--format F] [-o OUT] LOG\n"
+	"       ptrace-tour report [--format tree|stats|chrome|dot|svg|jsonl] [-o OUT] [--threads] LOG\n"
 	"\n"
 	"Output:\n"
 	"  -o FILE              text output to FILE (default: stderr)\n"
