@@ -268,3 +268,32 @@ Test(exec, maps_none_and_maps_exit)
 	pt_t_assert(&r2, libc, "libc is mapped by exit time");
 	pt_t_assert(&r2, pt_t_has(pt_t_exec_named(&r2, "hello"), "maps_after"), "and the exec still has its maps");
 }
+
+/* The kernel ignores section headers: a binary whose section table points
+ * nowhere still runs, and the tracer must survive reading it. */
+Test(exec, bogus_section_table_does_not_stop_the_trace)
+{
+	size_t len;
+	char *img = pt_t_read_file(pt_t_tracee_path("hello_static"), &len);
+	cr_assert_not_null(img);
+	uint64_t bogus = 0xfffffffffff0ull;
+	memcpy(img + 0x28, &bogus, 8);                /* e_shoff (ELF64) */
+	uint16_t many = 0xffff;
+	memcpy(img + 0x3c, &many, 2);                 /* e_shnum */
+	const char *path = pt_t_scratch("bogus_shoff");
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(img, 1, len, f), len);
+	fclose(f);
+	free(img);
+	chmod(path, 0755);
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, path, NULL);
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.exited && r.exit_code == 0, "the program ran to its end: %d", r.code);
+	json_object *ex = pt_t_exec_named(&r, "bogus_shoff");
+	pt_t_assert(&r, ex && pt_t_has(ex, "elf"), "exec event with elf facts: %s", ex ? pt_t_json(ex) : "none");
+	/* either readable segments without sections, or a clear error: never a crash */
+	pt_t_assert(&r, pt_t_has(ex, "elf.error") || json_object_array_length(pt_t_get(ex, "elf.load")) > 0,
+		    "%s", pt_t_json(ex));
+}
