@@ -6,10 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one.
- * Rejects overlongs, surrogates and code points past U+10FFFF, so that what
- * we pass through is exactly what a strict JSON reader accepts. */
-static size_t utf8_seq_len(const unsigned char *s, size_t left)
+size_t pt_utf8_safe_len(const unsigned char *s, size_t left)
 {
 	unsigned char c = s[0];
 	size_t n;
@@ -35,11 +32,11 @@ static size_t utf8_seq_len(const unsigned char *s, size_t left)
 			return 0;
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	/* C1 controls (U+0080..U+009F) act as terminal controls too. */
-	if (cp >= 0x80 && cp < 0xa0)
+	/* Overlongs, surrogates and code points past U+10FFFF are not UTF-8;
+	 * C1 controls (U+0080..U+009F) act as terminal controls, and XML 1.0
+	 * forbids U+FFFE/U+FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp < 0xa0 || cp == 0xfffe || cp == 0xffff)
 		return 0;
 	return n;
 }
@@ -63,7 +60,7 @@ void pt_escape_text(FILE *fp, const char *str, size_t len, int utf8)
 			i++;
 			continue;
 		}
-		size_t n = (utf8 && c >= 0x80) ? utf8_seq_len(s + i, len - i) : 0;
+		size_t n = (utf8 && c >= 0x80) ? pt_utf8_safe_len(s + i, len - i) : 0;
 		if (n > 1) {
 			fwrite(s + i, 1, n, fp);
 			i += n;
@@ -89,7 +86,7 @@ void pt_escape_json_buf(struct pt_buf *b, const char *str, size_t len)
 		}
 		size_t n = 0;
 		if (c >= 0x80) {
-			n = utf8_seq_len(s + i, len - i);
+			n = pt_utf8_safe_len(s + i, len - i);
 			/* U+F780..U+F7FF (EF 9E/9F xx) is where our reader maps the
 			 * \udcXX escapes (see pt_json_premap): written as escaped
 			 * bytes too, so a genuine one still round-trips. */

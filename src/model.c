@@ -2,6 +2,8 @@
  * (include/pt/model.h). */
 #include "pt/model.h"
 
+#include "pt/escape.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -445,36 +447,6 @@ out:
 
 /* ---- text ---- */
 
-/* Length of a valid UTF-8 sequence at s that is safe to show (not a C1
- * control, a surrogate or U+FFFE/U+FFFF, which XML 1.0 forbids), or 0. */
-static size_t safe_utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0];
-	size_t n;
-	uint32_t cp;
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)   /* also stops at the NUL */
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    cp < 0xa0 || cp == 0xfffe || cp == 0xffff)
-		return 0;
-	return n;
-}
-
 static void add_safe(struct pt_buf *b, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -487,7 +459,8 @@ static void add_safe(struct pt_buf *b, const char *str)
 		s += run;
 		if (!*s)
 			break;
-		size_t n = safe_utf8_len(s);
+		/* the NUL ends the sequence check early, so strnlen's bound is enough */
+		size_t n = *s >= 0x80 ? pt_utf8_safe_len(s, strnlen((const char *)s, 4)) : 0;
 		if (n) {
 			pt_buf_add(b, (const char *)s, n);
 			s += n;

@@ -5,6 +5,11 @@
 #include <stdio.h>
 #include <stddef.h>
 
+/* Length (2..4) of the valid UTF-8 sequence at s that is safe to show as
+ * is (no C1 control, surrogate, overlong, U+FFFE/U+FFFF), 1 for ASCII, 0
+ * when the byte must be escaped; reads at most left bytes. */
+size_t pt_utf8_safe_len(const unsigned char *s, size_t left);
+
 /* Writes s as a C-like quoted string for a terminal: printable ASCII as is,
  * \n \t \" \\ and other bytes as \xHH, so no control byte or escape sequence
  * reaches the terminal.  Valid UTF-8 is kept when utf8 is set. */
