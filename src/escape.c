@@ -41,10 +41,9 @@ size_t pt_utf8_safe_len(const unsigned char *s, size_t left)
 	return n;
 }
 
-void pt_escape_text(FILE *fp, const char *str, size_t len, int utf8)
+void pt_escape_text_bare(FILE *fp, const char *str, size_t len, int utf8)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	fputc('"', fp);
 	for (size_t i = 0; i < len;) {
 		unsigned char c = s[i];
 		switch (c) {
@@ -69,6 +68,12 @@ void pt_escape_text(FILE *fp, const char *str, size_t len, int utf8)
 			i++;
 		}
 	}
+}
+
+void pt_escape_text(FILE *fp, const char *str, size_t len, int utf8)
+{
+	fputc('"', fp);
+	pt_escape_text_bare(fp, str, len, utf8);
 	fputc('"', fp);
 }
 

@@ -8,6 +8,7 @@
 #include "pt/tables.h"
 #include "pt/tracee_mem.h"
 #include "pt/tracer.h"
+#include "pt/unwind.h"
 
 #define PT_PATH_MAX 4096
 #define PT_ARGV_MAX_N 4096
@@ -15,15 +16,12 @@
 
 void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 {
-	struct pt_exec_pending *x = t->exec;
-	if (!x) {
-		x = calloc(1, sizeof(*x));
-		if (!x)
-			return;
-		pt_arena_init(&x->arena);
-		t->exec = x;
-	}
+	struct pt_exec_pending *x = pt_task_exec_pending(t);
+	if (!x)
+		return;
 	pt_arena_reset(&x->arena);
+	x->exit_maps = NULL;
+	x->exit_stack = NULL;
 	struct pt_arena *a = &x->arena;
 	const char *path = NULL;
 	struct pt_strvec argv = {0};
@@ -33,6 +31,10 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 
 	x->syscall = t->sc_nr;
 	x->arch = t->sc_arch;
+	/* the caller's stack, while the old image still exists */
+	/* (not for the root's first exec: that stack is ptrace-tour's launcher) */
+	bool ours = t->tid == T->root && !T->root_execd;
+	x->stack = T->unw && !ours ? pt_unwind_capture(T->unw, t->tid, t->proc ? t->proc->tgid : t->tid, a) : NULL;
 	if (pt_mem_read_str(t->tid, args[at ? 1 : 0], PT_PATH_MAX, a, &path, NULL, NULL) < 0)
 		path = NULL;
 	x->path = path;
@@ -73,6 +75,11 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 	}
 	struct pt_event ev = {.kind = PT_EV_EXEC};
 	struct pt_exec_pending *x = t->exec;
+	if (t->tid == T->root)
+		T->root_execd = true;
+	if (T->unw)     /* a new image: every cached mapping is stale */
+		pt_unwind_invalidate(T->unw, t->proc ? t->proc->tgid : t->tid);
+	ev.stack = x ? x->stack : NULL;
 	ev.u.exec.old_pid = old_tid != t->tid ? old_tid : 0;
 	ev.u.exec.syscall = x ? x->syscall : -1;
 	ev.u.exec.arch = x ? x->arch : PT_ARCH_X86_64;
@@ -85,7 +92,9 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 	if (T->opt->maps != PT_MAPS_NONE)
 		ev.u.exec.detail = pt_exec_detail_on_event(T, t);
 	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
-	if (x)
+	if (x) {
 		pt_arena_reset(&x->arena);
+		x->stack = NULL;
+	}
 	return t;
 }

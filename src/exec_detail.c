@@ -107,12 +107,8 @@ const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct
 void pt_exec_detail_on_exit(struct pt_tracer *T, struct pt_task *t)
 {
 	(void)T;
-	if (!t->exec) {
-		t->exec = calloc(1, sizeof(*t->exec));
-		if (!t->exec)
-			return;
-		pt_arena_init(&t->exec->arena);
-	}
+	if (!pt_task_exec_pending(t))
+		return;
 	struct pt_maps *m = pt_arena_alloc(&t->exec->arena, sizeof(*m));
 	if (m && pt_procfs_read_maps(t->tid, &t->exec->arena, m) == 0)
 		t->exec->exit_maps = m;

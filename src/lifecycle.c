@@ -14,6 +14,7 @@
 
 #include "pt/procfs.h"
 #include "pt/tracer.h"
+#include "pt/unwind.h"
 
 static void emit_reap(struct pt_tracer *T, struct pt_proc *p, pid_t by, bool autoreap)
 {
@@ -152,8 +153,10 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 		ev.u.exit.how = t->exit_how;
 	else    /* zapped by SIGKILL from a group exit: no PTRACE_EVENT_EXIT stop */
 		ev.u.exit.how = PT_EXIT_BY_OTHER;
-	if (t->exec)
+	if (t->exec) {
 		ev.u.exit.maps = t->exec->exit_maps;
+		ev.stack = t->exec->exit_stack;
+	}
 	if (!(t->flags & PT_T_EXIT_SENT) && (t->flags & PT_T_ANNOUNCED))
 		pt_tracer_emit(T, &ev, t->tid, tgid);
 	bool leader = p && t->tid == p->tgid;
@@ -162,6 +165,8 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 	pt_task_remove(&T->tasks, t);
 	if (!leader)
 		return;
+	if (T->unw)
+		pt_unwind_forget(T->unw, p->tgid);
 	/* The leader's death is reported after every other thread's: the whole
 	 * process is gone now, a zombie for its parent. */
 	if (p->tgid == T->root) {

@@ -31,6 +31,7 @@
 #include "pt/seccomp.h"
 #include "pt/tracee_mem.h"
 #include "pt/tracer.h"
+#include "pt/unwind.h"
 
 #ifndef PTRACE_EVENT_STOP
 #define PTRACE_EVENT_STOP 128
@@ -131,7 +132,7 @@ static void spawn_details(struct pt_tracer *T, struct pt_task *parent, int event
 
 /* Gives a new task its process, then emits its spawn event. */
 static void announce(struct pt_tracer *T, struct pt_task *child, pid_t parent_tid, pid_t parent_tgid,
-		     pid_t parent_ppid, const struct pt_ev_spawn *sp)
+		     pid_t parent_ppid, const struct pt_ev_spawn *sp, bool parent_stopped)
 {
 	if (sp->kind == PT_SPAWN_THREAD) {
 		struct pt_proc *p = pt_proc_find(&T->tasks, parent_tgid);
@@ -147,6 +148,13 @@ static void announce(struct pt_tracer *T, struct pt_task *child, pid_t parent_ti
 	}
 	child->flags |= PT_T_ANNOUNCED;
 	struct pt_event ev = {.kind = PT_EV_SPAWN};
+	if (T->unw) {
+		/* a recycled pid must not inherit a stale address space */
+		if (sp->kind != PT_SPAWN_THREAD)
+			pt_unwind_forget(T->unw, child->tid);
+		if (parent_stopped)
+			ev.stack = pt_unwind_capture(T->unw, parent_tid, parent_tgid, &T->arena);
+	}
 	ev.u.spawn = *sp;
 	ev.u.spawn.child = child->tid;
 	pt_tracer_emit(T, &ev, parent_tid, parent_tgid);
@@ -164,7 +172,7 @@ static void on_new_task_event(struct pt_tracer *T, struct pt_task *parent, int e
 	struct pt_ev_spawn sp;
 	spawn_details(T, parent, event, &sp);
 	pid_t ptgid = tgid_of(parent);
-	announce(T, child, parent->tid, ptgid, parent->proc ? parent->proc->ppid : 0, &sp);
+	announce(T, child, parent->tid, ptgid, parent->proc ? parent->proc->ppid : 0, &sp, true);
 	if (child->flags & PT_T_HELD) {
 		if (T->shutting_down && T->opt->seccomp)
 			kill(ctid, SIGKILL);
@@ -185,7 +193,7 @@ static void release_orphaned_held(struct pt_task *t, void *arg)
 		return;
 	struct pt_ev_spawn sp = {.kind = t->held_tgid == t->tid ? PT_SPAWN_FORK : PT_SPAWN_THREAD, .syscall = -1};
 	pid_t parent = t->held_tgid == t->tid ? t->held_ppid : t->held_tgid;
-	announce(T, t, parent, parent, p ? p->ppid : 0, &sp);
+	announce(T, t, parent, parent, p ? p->ppid : 0, &sp, false);
 	release_held(T, t, 0);
 }
 
@@ -264,6 +272,8 @@ static void on_exit_event(struct pt_tracer *T, struct pt_task *t)
 	t->flags |= PT_T_EXITING;
 	if (T->opt->maps == PT_MAPS_EXIT && t->proc && t->tid == t->proc->tgid)
 		pt_exec_detail_on_exit(T, t);
+	if (T->unw && pt_task_exec_pending(t))
+		t->exec->exit_stack = pt_unwind_capture(T->unw, t->tid, tgid_of(t), &t->exec->arena);
 	if (WIFSIGNALED(t->exit_raw)) {
 		t->exit_how = PT_EXIT_SIGNAL;
 	} else {
@@ -623,6 +633,10 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	rc = pt_tasks_init(&T.tasks);
 	if (rc < 0)
 		goto out;
+	if (o->stack && !(T.unw = pt_unwind_new(o->stack_depth))) {
+		rc = -ENOMEM;
+		goto out;
+	}
 	T.elf_cache = pt_elf_cache_create(0);
 	if (!T.elf_cache) {
 		rc = -ENOMEM;
@@ -678,5 +692,6 @@ out:
 		pt_elf_cache_destroy(T.elf_cache);
 	pt_tasks_free(&T.tasks);
 	pt_arena_free(&T.arena);
+	pt_unwind_free(T.unw);
 	return rc;
 }

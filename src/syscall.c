@@ -10,6 +10,7 @@
 #include "pt/tables.h"
 #include "pt/tracee_mem.h"
 #include "pt/tracer.h"
+#include "pt/unwind.h"
 
 #define PT_STR_MAX 4096     /* bytes kept of a path argument */
 
@@ -44,9 +45,12 @@ static void exit_exec_failed(struct pt_tracer *T, struct pt_task *t, int err)
 	ev.u.exec_failed.path = x && x->path ? x->path : "";
 	ev.u.exec_failed.syscall = x ? x->syscall : -1;
 	ev.u.exec_failed.arch = x ? x->arch : PT_ARCH_X86_64;
+	ev.stack = x ? x->stack : NULL;
 	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
-	if (x)
+	if (x) {
 		pt_arena_reset(&x->arena);
+		x->stack = NULL;
+	}
 }
 
 /* Whether this wait consumed the child (WNOWAIT leaves it a zombie). */
@@ -113,6 +117,8 @@ static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool
 		pt_loop_note_child_state(T, w->child, w->status.kind == PT_WS_STOPPED, w->status.code);
 	bool reaped = wait_reaps(w);
 	pid_t child = w->child;
+	if (T->unw)
+		ev.stack = pt_unwind_capture(T->unw, t->tid, tgid, &T->arena);
 	pt_tracer_emit(T, &ev, t->tid, tgid);
 	pt_lifecycle_on_wait_done(T, tgid, reaped ? child : 0);
 }
@@ -138,6 +144,8 @@ static void exit_generic(struct pt_tracer *T, struct pt_task *t, int64_t rval, b
 				s->str[i] = str;
 		}
 	}
+	if (T->unw)
+		ev.stack = pt_unwind_capture(T->unw, t->tid, t->proc ? t->proc->tgid : t->tid, &T->arena);
 	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
 }
 

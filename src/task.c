@@ -125,6 +125,13 @@ void pt_task_attach(struct pt_task *t, struct pt_proc *p)
 		p->ntasks++;
 }
 
+struct pt_exec_pending *pt_task_exec_pending(struct pt_task *t)
+{
+	if (!t->exec && (t->exec = calloc(1, sizeof(*t->exec))))
+		pt_arena_init(&t->exec->arena);
+	return t->exec;
+}
+
 void pt_task_remove(struct pt_tasks *ts, struct pt_task *t)
 {
 	unlink_task(ts, t);

@@ -232,12 +232,12 @@ void pt_textfmt_stack(FILE *f, const struct pt_stack *st)
 		fprintf(f, "    #%-2zu 0x%016" PRIx64, i, fr->ip);
 		if (fr->func) {
 			fputc(' ', f);
-			pt_escape_text(f, fr->func, strlen(fr->func), 1);
+			pt_escape_text_bare(f, fr->func, strlen(fr->func), 1);
 			fprintf(f, "+0x%" PRIx64, fr->off);
 		}
 		if (fr->module) {
 			fputs(" in ", f);
-			pt_escape_text(f, fr->module, strlen(fr->module), 1);
+			pt_escape_text_bare(f, fr->module, strlen(fr->module), 1);
 			fprintf(f, "+0x%" PRIx64, fr->module_off);
 		}
 		fputc('\n', f);

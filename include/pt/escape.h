@@ -14,6 +14,8 @@ size_t pt_utf8_safe_len(const unsigned char *s, size_t left);
  * \n \t \" \\ and other bytes as \xHH, so no control byte or escape sequence
  * reaches the terminal.  Valid UTF-8 is kept when utf8 is set. */
 void pt_escape_text(FILE *fp, const char *s, size_t len, int utf8);
+/* The same without the surrounding quotes (symbol and file names). */
+void pt_escape_text_bare(FILE *fp, const char *s, size_t len, int utf8);
 /* Writes s as a JSON string, quotes included.  Invalid UTF-8 bytes become
  * "\udcXX" (the surrogateescape convention), so every byte round-trips. */
 void pt_escape_json(FILE *fp, const char *s, size_t len);

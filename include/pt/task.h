@@ -35,6 +35,8 @@ struct pt_exec_pending {
 	size_t nenv;
 	bool env_known;
 	struct pt_maps *exit_maps;  /* --maps=exit: taken at PTRACE_EVENT_EXIT */
+	const struct pt_stack *stack;      /* -k: at the execve entry */
+	const struct pt_stack *exit_stack; /* -k: at PTRACE_EVENT_EXIT */
 };
 
 struct pt_proc;
@@ -93,6 +95,9 @@ void pt_task_remove(struct pt_tasks *ts, struct pt_task *t);
 /* Re-keys a task to a new tid (a non-leader thread that exec'd). */
 void pt_task_rekey(struct pt_tasks *ts, struct pt_task *t, pid_t tid);
 void pt_task_attach(struct pt_task *t, struct pt_proc *p);
+/* The task's side storage (exec in flight, exit maps/stack), made on first
+ * use; NULL on ENOMEM. */
+struct pt_exec_pending *pt_task_exec_pending(struct pt_task *t);
 
 struct pt_proc *pt_proc_find(struct pt_tasks *ts, pid_t tgid);
 struct pt_proc *pt_proc_add(struct pt_tasks *ts, pid_t tgid, pid_t ppid);

@@ -36,6 +36,7 @@ enum pt_stop_kind {
 };
 
 struct pt_elf_cache;
+struct pt_unwinder;
 
 struct pt_tracer {
 	const struct pt_options *opt;
@@ -43,9 +44,11 @@ struct pt_tracer {
 	struct pt_tasks tasks;
 	struct pt_arena arena;      /* per event; reset after each emit */
 	struct pt_elf_cache *elf_cache;
+	struct pt_unwinder *unw;    /* -k, else NULL */
 	uint64_t t0;                /* CLOCK_MONOTONIC ns at start */
 	pid_t root;
 	bool root_done;
+	bool root_execd;            /* the root's first exec happened (before it: our launcher's code) */
 	struct pt_wstatus root_status;
 	uint8_t sc_kind[PT_ARCH__COUNT][PT_SYSCALL_MAX];
 	uint64_t stops[PT_STOP__COUNT];
