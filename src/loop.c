@@ -568,6 +568,8 @@ static void init_sc_kinds(struct pt_tracer *T)
 		{"execve", PT_SK_EXECVE}, {"execveat", PT_SK_EXECVEAT}, {"wait4", PT_SK_WAIT4},
 		{"waitpid", PT_SK_WAITPID}, {"waitid", PT_SK_WAITID}, {"exit", PT_SK_NORETURN},
 		{"exit_group", PT_SK_NORETURN}, {"rt_sigreturn", PT_SK_NORETURN}, {"sigreturn", PT_SK_NORETURN},
+		{"mmap", PT_SK_REMAP}, {"mmap2", PT_SK_REMAP}, {"munmap", PT_SK_REMAP}, {"mprotect", PT_SK_REMAP},
+		{"mremap", PT_SK_REMAP},
 	};
 	for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++)
 		for (size_t i = 0; i < sizeof(named) / sizeof(*named); i++) {

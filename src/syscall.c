@@ -144,8 +144,12 @@ static void exit_generic(struct pt_tracer *T, struct pt_task *t, int64_t rval, b
 				s->str[i] = str;
 		}
 	}
-	if (T->unw)
-		ev.stack = pt_unwind_capture(T->unw, t->tid, t->proc ? t->proc->tgid : t->tid, &T->arena);
+	if (T->unw) {
+		pid_t tgid = t->proc ? t->proc->tgid : t->tid;
+		if (t->sc_kind == PT_SK_REMAP && !is_error)
+			pt_unwind_invalidate(T->unw, tgid);
+		ev.stack = pt_unwind_capture(T->unw, t->tid, tgid, &T->arena);
+	}
 	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
 }
 
