@@ -737,3 +737,55 @@ Test(core, timestamps_prefix_every_line)
 			    r.out ? r.out : "");
 	}
 }
+
+/* Runs the tool through the shell; returns its exit status and its stderr. */
+static int run_sh(const char *args, char *err, size_t errlen)
+{
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1 >/dev/null", PT_TOOL, args);
+	FILE *p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	size_t n = fread(err, 1, errlen - 1, p);
+	err[n] = 0;
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+Test(core, bad_input_gets_one_line_and_a_nonzero_exit)
+{
+	char err[4096];
+	const char *marker = pt_t_scratch("ran");
+	char args[1024];
+
+	int rc = run_sh("--frobnicate -- /bin/true", err, sizeof(err));
+	cr_assert_eq(rc, 2, "unknown option: exit 2, got %d (%s)", rc, err);
+	cr_assert(strstr(err, "--frobnicate") && count_lines(err) == 1, "one line naming the option: %s", err);
+
+	snprintf(args, sizeof(args), "--log /nonexistent-dir/x.jsonl -- /bin/touch %s", marker);
+	rc = run_sh(args, err, sizeof(err));
+	cr_assert_neq(rc, 0, "unwritable log: non-zero exit");
+	cr_assert(strstr(err, "/nonexistent-dir/x.jsonl") && count_lines(err) == 1, "one line naming the log: %s", err);
+	cr_assert(access(marker, F_OK) != 0, "the program must not run when its log cannot be written");
+
+	snprintf(args, sizeof(args), "-o /nonexistent-dir/out.txt -- /bin/touch %s", marker);
+	rc = run_sh(args, err, sizeof(err));
+	cr_assert_neq(rc, 0, "unwritable output: non-zero exit");
+	cr_assert(strstr(err, "/nonexistent-dir/out.txt") && count_lines(err) == 1, "one line: %s", err);
+	cr_assert(access(marker, F_OK) != 0, "the program must not run");
+
+	rc = run_sh("-e trace=nosuchcall -- /bin/true", err, sizeof(err));
+	cr_assert_eq(rc, 2, "unknown syscall: exit 2");
+	cr_assert(strstr(err, "nosuchcall") && count_lines(err) == 1, "%s", err);
+
+	rc = run_sh("", err, sizeof(err));
+	cr_assert_eq(rc, 2, "no program: exit 2");
+	cr_assert(count_lines(err) == 1, "%s", err);
+}
