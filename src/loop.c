@@ -252,8 +252,11 @@ static void on_syscall_stop(struct pt_tracer *T, struct pt_task *t, bool seccomp
 		enum pt_arch table = arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : arch;
 		/* fork/clone/exit are reported by their ptrace events; in
 		 * --no-seccomp mode their syscall stops would only repeat them. */
-		if (pt_set_has(&T->opt->trace, table, (long)nr) && pt_seccomp_needs_trap(table, (long)nr))
-			pt_syscall_on_entry(T, t, &si, arch, (long)nr);
+		if (pt_set_has(&T->opt->trace, table, (long)nr)) {
+			uint8_t k = T->sc_kind[table][nr];
+			if (k != PT_SK_BY_EVENT && k != PT_SK_NORETURN)
+				pt_syscall_on_entry(T, t, &si, arch, (long)nr);
+		}
 	} else if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
 		T->stops[PT_STOP_SYSCALL_EXIT]++;
 		if (t->flags & PT_T_IN_SYSCALL)
@@ -568,7 +571,8 @@ static void init_sc_kinds(struct pt_tracer *T)
 		{"execve", PT_SK_EXECVE}, {"execveat", PT_SK_EXECVEAT}, {"wait4", PT_SK_WAIT4},
 		{"waitpid", PT_SK_WAITPID}, {"waitid", PT_SK_WAITID}, {"exit", PT_SK_NORETURN},
 		{"exit_group", PT_SK_NORETURN}, {"rt_sigreturn", PT_SK_NORETURN}, {"sigreturn", PT_SK_NORETURN},
-		{"mmap", PT_SK_REMAP}, {"mmap2", PT_SK_REMAP}, {"munmap", PT_SK_REMAP}, {"mprotect", PT_SK_REMAP},
+		{"fork", PT_SK_BY_EVENT}, {"vfork", PT_SK_BY_EVENT}, {"clone", PT_SK_BY_EVENT},
+		{"clone3", PT_SK_BY_EVENT}, {"mmap", PT_SK_REMAP}, {"mmap2", PT_SK_REMAP}, {"munmap", PT_SK_REMAP}, {"mprotect", PT_SK_REMAP},
 		{"mremap", PT_SK_REMAP},
 	};
 	for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++)

@@ -21,6 +21,8 @@ static bool is_restart(int64_t rval)
 	return rval <= -512 && rval >= -516;
 }
 
+/* Called for reported syscalls that return (loop.c filters out the
+ * PT_SK_NORETURN and PT_SK_BY_EVENT ones). */
 void pt_syscall_on_entry(struct pt_tracer *T, struct pt_task *t, const struct __ptrace_syscall_info *si,
 			 enum pt_arch arch, long nr)
 {
@@ -30,8 +32,6 @@ void pt_syscall_on_entry(struct pt_tracer *T, struct pt_task *t, const struct __
 	t->sc_arch = (uint8_t)arch;
 	t->sc_kind = nr < PT_SYSCALL_MAX ? T->sc_kind[table][nr] : PT_SK_GENERIC;
 	memcpy(t->sc_args, args, sizeof(t->sc_args));
-	if (t->sc_kind == PT_SK_NORETURN)
-		return;
 	t->flags |= PT_T_IN_SYSCALL;
 	if (t->sc_kind == PT_SK_EXECVE || t->sc_kind == PT_SK_EXECVEAT)
 		pt_exec_on_entry(T, t);

@@ -21,6 +21,7 @@ enum pt_sc_kind {
 	PT_SK_WAITPID,      /* i386 */
 	PT_SK_WAITID,
 	PT_SK_NORETURN,     /* exit, exit_group, rt_sigreturn: no exit stop to pair */
+	PT_SK_BY_EVENT,     /* fork, vfork, clone, clone3: reported by their ptrace event */
 	PT_SK_REMAP,        /* mmap, munmap, mprotect, mremap: -k's cached maps go stale */
 };
 
