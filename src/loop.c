@@ -423,9 +423,25 @@ static void detach(struct pt_tracer *T, struct pt_task *t, pid_t pid, int sig)
 
 static void begin_shutdown(struct pt_tracer *T);
 
-static struct stop next_event(struct pt_tracer *T)
+/* waitpid(-1) finds stopped tracees in the order they were attached, so a
+ * task that stops all the time (a syscall loop under --no-seccomp) would
+ * always be found first and starve the others.  Each wake-up therefore
+ * drains every report that is ready and serves them in turn: every task
+ * gets one stop handled per round.  A task reports once until restarted,
+ * so a round holds at most one report per task. */
+#define PT_ROUND_MAX 256
+
+struct round {
+	struct stop v[PT_ROUND_MAX];
+	size_t n, next;
+};
+
+static struct stop next_event(struct pt_tracer *T, struct round *q)
 {
 	struct stop s = {0, 0};
+	if (q->next < q->n)
+		return q->v[q->next++];
+	q->n = q->next = 0;
 	for (;;) {
 		if (g_interrupted && !T->shutting_down) {
 			T->interrupted = g_interrupted;
@@ -438,11 +454,19 @@ static struct stop next_event(struct pt_tracer *T)
 		pid_t pid = waitpid(-1, &s.status, __WALL);
 		if (pid > 0) {
 			s.pid = pid;
-			return s;
+			break;
 		}
 		if (errno != EINTR)
 			return s;   /* ECHILD: no tracee left */
 	}
+	/* Only ask again when others are likely waiting: with one task the
+	 * extra WNOHANG call would be pure cost. */
+	if (T->tasks.tcount > 1) {
+		struct stop more;
+		while (q->n < PT_ROUND_MAX && (more.pid = waitpid(-1, &more.status, __WALL | WNOHANG)) > 0)
+			q->v[q->n++] = more;
+	}
+	return s;
 }
 
 static bool dispatch(struct pt_tracer *T, struct stop s)
@@ -680,7 +704,8 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	emit_start(&T);
 	resume(&T, root, 0);    /* out of the SIGCONT stop launch left it in */
 
-	while (dispatch(&T, next_event(&T)))
+	struct round q = {.n = 0};
+	while (dispatch(&T, next_event(&T, &q)))
 		;
 
 	pt_lifecycle_finish(&T);
