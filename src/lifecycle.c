@@ -151,8 +151,10 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 		ev.u.exit.how = PT_EXIT_SIGNAL;
 	else if (t->flags & PT_T_EXITING)
 		ev.u.exit.how = t->exit_how;
-	else    /* zapped by SIGKILL from a group exit: no PTRACE_EVENT_EXIT stop */
+	else if (p && p->exit_events)   /* zapped by a group exit: no PTRACE_EVENT_EXIT stop */
 		ev.u.exit.how = PT_EXIT_BY_OTHER;
+	else    /* single-threaded, no exit stops: it ended the process itself */
+		ev.u.exit.how = PT_EXIT_GROUP;
 	if (t->exec) {
 		ev.u.exit.maps = t->exec->exit_maps;
 		ev.stack = t->exec->exit_stack;

@@ -144,7 +144,10 @@ static void announce(struct pt_tracer *T, struct pt_task *child, pid_t parent_ti
 		if (old)    /* a recycled pid whose previous life we never saw reaped */
 			pt_proc_remove(&T->tasks, old);
 		pid_t ppid = (sp->flags & CLONE_PARENT) ? parent_ppid : parent_tgid;
-		pt_task_attach(child, pt_proc_add(&T->tasks, child->tid, ppid));
+		struct pt_proc *pp = pt_proc_find(&T->tasks, parent_tgid), *cp = pt_proc_add(&T->tasks, child->tid, ppid);
+		if (cp)     /* ptrace options are inherited at auto-attach */
+			cp->exit_events = pp ? pp->exit_events : (T->popts & PTRACE_O_TRACEEXIT);
+		pt_task_attach(child, cp);
 	}
 	child->flags |= PT_T_ANNOUNCED;
 	struct pt_event ev = {.kind = PT_EV_SPAWN};
@@ -160,6 +163,21 @@ static void announce(struct pt_tracer *T, struct pt_task *child, pid_t parent_ti
 	pt_tracer_emit(T, &ev, parent_tid, parent_tgid);
 }
 
+/* A process's first thread: from now on exit and exit_group differ, so its
+ * tasks stop at PTRACE_EVENT_EXIT.  The parent is in its clone event stop;
+ * the new thread was attached with the old options and gets the new ones
+ * at its first stop (now, if it is held there already). */
+static void enable_exit_events(struct pt_tracer *T, struct pt_task *parent, struct pt_task *child)
+{
+	unsigned long opts = T->popts | PTRACE_O_TRACEEXIT;
+	parent->proc->exit_events = true;
+	ptrace(PTRACE_SETOPTIONS, parent->tid, NULL, (void *)opts);
+	if (child->flags & PT_T_HELD)
+		ptrace(PTRACE_SETOPTIONS, child->tid, NULL, (void *)opts);
+	else
+		child->flags |= PT_T_NEED_OPTS;
+}
+
 static void on_new_task_event(struct pt_tracer *T, struct pt_task *parent, int event)
 {
 	unsigned long msg = 0;
@@ -173,6 +191,8 @@ static void on_new_task_event(struct pt_tracer *T, struct pt_task *parent, int e
 	spawn_details(T, parent, event, &sp);
 	pid_t ptgid = tgid_of(parent);
 	announce(T, child, parent->tid, ptgid, parent->proc ? parent->proc->ppid : 0, &sp, true);
+	if (sp.kind == PT_SPAWN_THREAD && parent->proc && !parent->proc->exit_events)
+		enable_exit_events(T, parent, child);
 	if (child->flags & PT_T_HELD) {
 		if (T->shutting_down && T->opt->seccomp)
 			kill(ctid, SIGKILL);
@@ -212,6 +232,10 @@ static void on_first_stop(struct pt_tracer *T, struct pt_task *t)
 		return;
 	}
 	if (t->flags & PT_T_ANNOUNCED) {
+		if (t->flags & PT_T_NEED_OPTS) {
+			t->flags &= ~PT_T_NEED_OPTS;
+			ptrace(PTRACE_SETOPTIONS, t->tid, NULL, (void *)(T->popts | PTRACE_O_TRACEEXIT));
+		}
 		resume(T, t, 0);
 		return;
 	}
@@ -679,13 +703,19 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 			goto out;
 		}
 	}
+	/* PTRACE_EVENT_EXIT costs a stop per task; it only tells exit from
+	 * exit_group, which matters once a process has threads (see
+	 * enable_exit_events), unless -k or --maps=exit need the stop itself. */
 	unsigned long popts = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-			      PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACESYSGOOD |
+			      PTRACE_O_TRACEEXEC | PTRACE_O_TRACESYSGOOD |
 			      PTRACE_O_TRACEVFORKDONE;
 	if (o->seccomp)
 		popts |= PTRACE_O_TRACESECCOMP;
 	if (o->kill_on_exit)
 		popts |= PTRACE_O_EXITKILL;
+	if (o->stack || o->maps == PT_MAPS_EXIT)
+		popts |= PTRACE_O_TRACEEXIT;
+	T.popts = popts;
 	install_handlers();
 	rc = pt_launch_spawn(path, o->argv, filter, popts, &T.root);
 	if (rc < 0) {
@@ -700,6 +730,7 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 		goto out;
 	}
 	pt_task_attach(root, rp);
+	rp->exit_events = popts & PTRACE_O_TRACEEXIT;
 	root->flags |= PT_T_STARTED | PT_T_ANNOUNCED;
 	emit_start(&T);
 	resume(&T, root, 0);    /* out of the SIGCONT stop launch left it in */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pt/launch.h"
 #include "pt/options.h"
@@ -16,6 +17,13 @@ static FILE *open_out(const char *path, const char *what)
 	if (!f)
 		fprintf(stderr, "ptrace-tour: cannot write %s '%s': %s\n", what, path, strerror(errno));
 	return f;
+}
+
+static bool is_dev_null(FILE *f)
+{
+	struct stat st, null;
+	return fstat(fileno(f), &st) == 0 && stat("/dev/null", &null) == 0 && S_ISCHR(st.st_mode) &&
+	       st.st_rdev == null.st_rdev;
 }
 
 static int add_sink(struct pt_sinks *ss, struct pt_sink *s)
@@ -67,14 +75,19 @@ int main(int argc, char **argv)
 	FILE *text = stderr;
 	if (o.out_path && !(text = open_out(o.out_path, "the output file")))
 		goto out;
-	if (add_sink(&sinks, pt_sink_text_new(text, text != stderr, &o.text)) < 0)
+	/* -o /dev/null (the usual companion of --log): formatting text nobody
+	 * reads was a sizeable part of the tracer's time. */
+	bool discard = is_dev_null(text);
+	if (!discard && add_sink(&sinks, pt_sink_text_new(text, text != stderr, &o.text)) < 0)
 		goto out;
+	if (discard && text != stderr)
+		fclose(text);
 	if (o.log_path) {
 		FILE *log = open_out(o.log_path, "the log");
 		if (!log || add_sink(&sinks, pt_sink_jsonl_new(log, true)) < 0)
 			goto out;
 	}
-	if (o.text.summary && add_sink(&sinks, pt_report_sink_new("tree", text, false, &o.text)) < 0)
+	if (o.text.summary && !discard && add_sink(&sinks, pt_report_sink_new("tree", text, false, &o.text)) < 0)
 		goto out;
 	for (size_t i = 0; i < o.nexports; i++) {
 		FILE *f = open_out(o.exports[i].path, "the export");

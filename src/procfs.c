@@ -760,9 +760,7 @@ int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct p
 		goto out;
 	}
 	for (size_t i = 0; i < nnums && k < keep; i++) {
-		char name[16], target[PATH_MAX], info[4096], *data = NULL;
-		size_t ilen;
-		bool trunc;
+		char name[16], target[PATH_MAX], info[1024];
 		uint64_t pos;
 		uint32_t flags;
 		snprintf(name, sizeof(name), "%d", nums[i]);
@@ -772,15 +770,15 @@ int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct p
 		int fd = openat(ifd, name, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			continue;
-		/* pos and flags come first: the start of a long fdinfo
-		 * (epoll, inotify) is enough. */
-		int rr = read_fd_all(fd, info, sizeof(info), sizeof(info), &data, &ilen, &trunc);
+		/* pos and flags are the first lines, and one read returns at
+		 * least the first record: no need to read a long fdinfo (epoll,
+		 * inotify) to its end.  This runs for every fd at every exec. */
+		ssize_t ilen;
+		do
+			ilen = read(fd, info, sizeof(info));
+		while (ilen < 0 && errno == EINTR);
 		close(fd);
-		if (rr == -ENOMEM) {
-			ret = rr;
-			goto out;
-		}
-		if (rr || pt_procfs_parse_fdinfo(data, ilen, &pos, &flags))
+		if (ilen <= 0 || pt_procfs_parse_fdinfo(info, (size_t)ilen, &pos, &flags))
 			continue;
 		v[k].fd = nums[i];
 		v[k].target = pt_arena_strndup(a, target, (size_t)r);

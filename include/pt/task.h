@@ -19,6 +19,7 @@ enum pt_task_flag {
 	PT_T_EXITING = 1u << 4,    /* PTRACE_EVENT_EXIT seen */
 	PT_T_EXIT_SENT = 1u << 5,  /* its exit event was emitted */
 	PT_T_HELD = 1u << 6,       /* new task held at its first stop until its parent's event */
+	PT_T_NEED_OPTS = 1u << 7,  /* give it the tracer's full options at its first stop */
 };
 
 /* What an execve entry left for the exec event or the failure. */
@@ -65,6 +66,7 @@ struct pt_proc {
 	int ntasks;                 /* traced tasks alive in the group */
 	bool dead;                  /* the leader reported death: a zombie or gone */
 	bool gone;                  /* dead and already out of /proc: reaped by a wait in flight, or by the kernel */
+	bool exit_events;           /* its tasks report PTRACE_EVENT_EXIT */
 	uint64_t died_ns;
 	struct pt_wstatus status;   /* how it ended, once dead */
 	/* the tree of processes we know, for orphan detection */

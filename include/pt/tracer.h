@@ -48,6 +48,7 @@ struct pt_tracer {
 	struct pt_elf_cache *elf_cache;
 	struct pt_unwinder *unw;    /* -k, else NULL */
 	uint64_t t0;                /* CLOCK_MONOTONIC ns at start */
+	unsigned long popts;        /* PTRACE_O_* every task starts with */
 	pid_t root;
 	bool root_done;
 	bool root_execd;            /* the root's first exec happened (before it: our launcher's code) */
