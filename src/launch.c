@@ -78,7 +78,7 @@ static void __attribute__((noreturn)) child(const char *path, char *const argv[]
 }
 
 int pt_launch_spawn(const char *path, char *const argv[], struct pt_filter *filter, unsigned long opts,
-		    pid_t *out)
+		    pid_t *out, unsigned *stops)
 {
 	int st;
 	pid_t pid = fork();
@@ -97,9 +97,11 @@ int pt_launch_spawn(const char *path, char *const argv[], struct pt_filter *filt
 	 * starts with a clean task sitting in the SIGCONT delivery stop. */
 	if (kill(pid, SIGCONT) < 0)
 		goto fail;
+	*stops = 0;
 	for (;;) {
 		if (waitpid(pid, &st, __WALL) < 0 || !WIFSTOPPED(st))
 			goto fail;
+		++*stops;
 		int sig = WSTOPSIG(st), event = st >> 16;
 		if (!event && sig == SIGCONT)
 			break;

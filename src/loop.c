@@ -717,7 +717,8 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 		popts |= PTRACE_O_TRACEEXIT;
 	T.popts = popts;
 	install_handlers();
-	rc = pt_launch_spawn(path, o->argv, filter, popts, &T.root);
+	unsigned launch_stops = 0;
+	rc = pt_launch_spawn(path, o->argv, filter, popts, &T.root, &launch_stops);
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot start %s: %s", path, strerror(-rc));
 		goto out;
@@ -729,6 +730,7 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 		rc = -ENOMEM;
 		goto out;
 	}
+	T.stops[PT_STOP_GROUP] += launch_stops;    /* the seize dance: counted like any stop */
 	pt_task_attach(root, rp);
 	rp->exit_events = popts & PTRACE_O_TRACEEXIT;
 	root->flags |= PT_T_STARTED | PT_T_ANNOUNCED;
