@@ -83,6 +83,13 @@ const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct
 		d->env_known = x->env_known;
 		d->interp_script = script_line(t->tid, x->path, a);
 	}
+	/* The kernel rewrote argv for a script ([interpreter, optional arg,
+	 * script path, args...]); /proc/PID/cmdline now holds exactly that. */
+	struct pt_env cmdline;
+	if (d->interp_script && pt_procfs_read_cmdline(t->tid, a, &cmdline) == 0) {
+		d->script_argv = cmdline.v;
+		d->script_argc = cmdline.n;
+	}
 	if (pt_procfs_readlink(t->tid, "exe", a, &d->exe) < 0)
 		d->exe = NULL;
 	if (pt_procfs_readlink(t->tid, "cwd", a, &d->cwd) < 0)

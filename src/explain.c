@@ -23,7 +23,8 @@ void pt_explain_event(FILE *f, const struct pt_event *ev)
 		switch (ev->u.spawn.kind) {
 		case PT_SPAWN_FORK:
 			fprintf(f, "    = %d called fork: %d is a new process, a copy of its parent's memory "
-				   "(copy-on-write) and open files; fork returned %d to the parent and 0 to the child.\n",
+				   "(copy-on-write) and of its fds, which share the parent's open files and so their "
+				   "file offsets; fork returned %d to the parent and 0 to the child.\n",
 				pid, c, c);
 			break;
 		case PT_SPAWN_VFORK:

@@ -452,6 +452,9 @@ static const struct pt_exec_detail *get_detail(struct pctx *c, json_object *o)
 	d->exe = get_str(c, o, "exe", false);
 	d->cwd = get_str(c, o, "cwd", false);
 	d->interp_script = get_str(c, o, "script", false);
+	json_object *sa = member(c, o, "script_argv", json_type_array, false);
+	if (sa)
+		d->script_argv = get_strv(c, sa, "script_argv", false, &d->script_argc);
 	get_maps(c, o, "maps_before", &d->maps_before);
 	get_maps(c, o, "maps_after", &d->maps_after);
 	get_elf(c, o, &d->elf);

@@ -859,7 +859,8 @@ out:
 	return ret;
 }
 
-int pt_procfs_read_environ(pid_t pid, struct pt_arena *a, struct pt_env *out)
+/* environ and cmdline: NUL-separated strings, bounded like the environment */
+static int read_strings(pid_t pid, const char *name, struct pt_arena *a, struct pt_env *out)
 {
 	char stack[16384];
 	char *data = NULL;
@@ -868,7 +869,7 @@ int pt_procfs_read_environ(pid_t pid, struct pt_arena *a, struct pt_env *out)
 	out->v = NULL;
 	out->n = 0;
 	out->truncated = false;
-	int ret = read_proc(pid, "environ", stack, sizeof(stack), PT_PROCFS_ENV_MAX_BYTES, &data,
+	int ret = read_proc(pid, name, stack, sizeof(stack), PT_PROCFS_ENV_MAX_BYTES, &data,
 			    &len, &trunc);
 	if (ret)
 		goto out;
@@ -884,6 +885,16 @@ out:
 	if (data != stack)
 		free(data);
 	return ret;
+}
+
+int pt_procfs_read_environ(pid_t pid, struct pt_arena *a, struct pt_env *out)
+{
+	return read_strings(pid, "environ", a, out);
+}
+
+int pt_procfs_read_cmdline(pid_t pid, struct pt_arena *a, struct pt_env *out)
+{
+	return read_strings(pid, "cmdline", a, out);
 }
 
 struct kv {

@@ -166,7 +166,17 @@ void pt_textfmt_exec_detail(FILE *f, const struct pt_exec_detail *d, bool verbos
 	if (d->interp_script) {
 		fputs("    script: ", f);
 		qs(f, d->interp_script);
-		fputs(" (the kernel ran this interpreter)\n", f);
+		fputs(" (the kernel ran this interpreter", f);
+		if (d->script_argv) {
+			fputs(" with argv [", f);
+			for (size_t i = 0; i < d->script_argc; i++) {
+				if (i)
+					fputs(", ", f);
+				qs(f, d->script_argv[i]);
+			}
+			fputc(']', f);
+		}
+		fputs(")\n", f);
 	}
 	if (d->exe && d->interp_script) {
 		fputs("    loaded: ", f);

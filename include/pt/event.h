@@ -145,6 +145,8 @@ struct pt_exec_detail {
 	const char *exe;        /* /proc/PID/exe after exec */
 	const char *cwd;
 	const char *interp_script; /* for "#!" files: the interpreter line, else NULL */
+	const char *const *script_argv;  /* for "#!" files: the argv the kernel rewrote */
+	size_t script_argc;
 	struct pt_maps maps_before, maps_after;
 	struct pt_elf_info elf;
 	struct pt_exec_layout layout;

@@ -113,6 +113,8 @@ struct pt_env {
 int pt_procfs_parse_environ(const char *buf, size_t len, struct pt_arena *a, size_t max_entries,
 			    struct pt_env *out);
 int pt_procfs_read_environ(pid_t pid, struct pt_arena *a, struct pt_env *out);
+/* /proc/PID/cmdline, split the same way (argv after an exec). */
+int pt_procfs_read_cmdline(pid_t pid, struct pt_arena *a, struct pt_env *out);
 
 /* The changes from old_env to new_env, sorted by name (bytewise): added
  * (old_val NULL), removed (new_val NULL) and changed.  An entry without '='

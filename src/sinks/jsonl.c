@@ -222,6 +222,10 @@ static void jdetail(struct pt_buf *f, const struct pt_exec_detail *d)
 		jkey(f, "script");
 		jstr(f, d->interp_script);
 	}
+	if (d->script_argv) {
+		jkey(f, "script_argv");
+		jstrv(f, d->script_argv, d->script_argc);
+	}
 	jmaps(f, "maps_before", &d->maps_before);
 	jmaps(f, "maps_after", &d->maps_after);
 	jelf(f, &d->elf);

@@ -317,8 +317,10 @@ Test(core, stop_cont)
 	pt_t_assert(&r, sig && strcmp(sig, "SIGSTOP") == 0, "stopped sig should be SIGSTOP: %s",
 		    pt_t_json(st));
 	pt_t_assert(&r, pt_t_count(&r, "stopped", child) == 1, "one group-stop expected");
+	pt_t_assert(&r, pt_t_int(st, "sender", 0) == child, "the child stopped itself: %s", pt_t_json(st));
 	json_object *co = pt_t_nth(&r, "continued", child, 0);
 	pt_t_assert(&r, co != NULL, "no continued event for the child %d", (int)child);
+	pt_t_assert(&r, pt_t_int(co, "sender", 0) == root, "the parent sent SIGCONT: %s", pt_t_json(co));
 	pt_t_assert(&r, pt_t_index_of(&r, st) < pt_t_index_of(&r, co),
 		    "stopped should precede continued");
 	json_object *w1 = wait_for(&r, root, child, 0);
@@ -788,4 +790,29 @@ Test(core, bad_input_gets_one_line_and_a_nonzero_exit)
 	rc = run_sh("", err, sizeof(err));
 	cr_assert_eq(rc, 2, "no program: exit 2");
 	cr_assert(count_lines(err) == 1, "%s", err);
+}
+
+static bool is_openat_of(json_object *e, const void *path)
+{
+	json_object *str = pt_t_get(e, "str");
+	return !strcmp(pt_t_str(e, "name") ? pt_t_str(e, "name") : "", "openat") && str &&
+	       json_object_array_length(str) > 1 &&
+	       !strcmp(json_object_get_string(json_object_array_get_idx(str, 1)) ?: "", path);
+}
+
+/* A syscall without a decoder of its own is printed like strace: name,
+ * arguments by the table's signature, return value and errno name. */
+Test(core, generic_syscall_decoding)
+{
+	struct pt_t_run r;
+	pt_t_run_cmd(&r, ARGS("-e", "trace=openat"), ARGS("/bin/cat", "/nonexistent-pt-file"));
+	pt_t_check_log(&r);
+	json_object *e = pt_t_find(&r, "syscall", is_openat_of, "/nonexistent-pt-file", 0);
+	pt_t_assert(&r, e != NULL, "no openat of the missing file in the log");
+	pt_t_assert(&r, pt_t_int(e, "ret", 0) == -2 && !strcmp(pt_t_str(e, "errno"), "ENOENT"), "%s", pt_t_json(e));
+	pt_t_assert(&r, r.out && strstr(r.out, "openat(AT_FDCWD, \"/nonexistent-pt-file\", ") &&
+			       strstr(r.out, ") = -1 ENOENT (No such file or directory)"),
+		    "text output:\n%s", r.out ? r.out : "");
+	/* and a call outside the set is not reported */
+	pt_t_assert(&r, pt_t_count_str(&r, "syscall", "name", "read") == 0, "read was not asked for");
 }

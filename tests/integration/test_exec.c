@@ -222,6 +222,13 @@ Test(exec, script_interpreter_chain)
 	pt_t_assert(&r, ex != NULL, "no exec of the script");
 	pt_t_assert(&r, pt_t_str(ex, "script") && !strcmp(pt_t_str(ex, "script"), "#!/bin/sh -e"), "script line: %s",
 		    pt_t_json(ex));
+	/* the argv the kernel built: interpreter, its argument, the script */
+	json_object *sa = pt_t_get(ex, "script_argv");
+	pt_t_assert(&r, sa && json_object_array_length(sa) == 3, "script_argv: %s", pt_t_json(ex));
+	pt_t_assert(&r, !strcmp(json_object_get_string(json_object_array_get_idx(sa, 0)), "/bin/sh") &&
+			       !strcmp(json_object_get_string(json_object_array_get_idx(sa, 1)), "-e") &&
+			       !strcmp(json_object_get_string(json_object_array_get_idx(sa, 2)), path),
+		    "script_argv should be [/bin/sh, -e, %s]: %s", path, pt_t_json(ex));
 	char real[4096];
 	cr_assert_not_null(realpath("/bin/sh", real));
 	pt_t_assert(&r, !strcmp(pt_t_str(ex, "exe"), real), "the kernel really loaded %s, not %s", real,
