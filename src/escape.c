@@ -133,17 +133,6 @@ void pt_escape_json(FILE *fp, const char *s, size_t len)
 	pt_buf_free(&b);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 void pt_json_premap(char *s, size_t len)
 {
 	for (size_t i = 0; i + 1 < len; i++) {
@@ -152,9 +141,9 @@ void pt_json_premap(char *s, size_t len)
 		/* \udcXX with XX >= 0x80: one raw byte of the original, unless it
 		 * ends a surrogate pair (\ud83d\udc80 from another writer). */
 		bool pair = i >= 6 && s[i - 6] == '\\' && s[i - 5] == 'u' && (s[i - 4] | 0x20) == 'd' &&
-			    hexval(s[i - 3]) >= 8 && hexval(s[i - 3]) <= 11;
+			    pt_hex_digit(s[i - 3]) >= 8 && pt_hex_digit(s[i - 3]) <= 11;
 		if (!pair && s[i + 1] == 'u' && i + 5 < len && (s[i + 2] == 'd' || s[i + 2] == 'D') &&
-		    (s[i + 3] == 'c' || s[i + 3] == 'C') && hexval(s[i + 4]) >= 8 && hexval(s[i + 5]) >= 0) {
+		    (s[i + 3] == 'c' || s[i + 3] == 'C') && pt_hex_digit(s[i + 4]) >= 8 && pt_hex_digit(s[i + 5]) >= 0) {
 			s[i + 2] = 'f';
 			s[i + 3] = '7';
 			i += 5;

@@ -7,6 +7,8 @@
 #define _GNU_SOURCE /* memrchr */
 #include "pt/procfs.h"
 
+#include "pt/escape.h"
+
 #include <dirent.h>
 #include <elf.h>
 #include <errno.h>
@@ -19,17 +21,6 @@
 
 /* ---- number scanning on [*pp, end) ---- */
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Unsigned number in base 8, 10 or 16 (no prefix, no sign).  False when
  * there is no digit or it overflows; *pp is left after the digits. */
 static bool scan_u64(const char **pp, const char *end, unsigned base, uint64_t *v)
@@ -38,7 +29,7 @@ static bool scan_u64(const char **pp, const char *end, unsigned base, uint64_t *
 	uint64_t x = 0;
 	size_t nd = 0;
 	while (p < end) {
-		int d = hex_digit(*p);
+		int d = pt_hex_digit(*p);
 		if (d < 0 || (unsigned)d >= base)
 			break;
 		/* no division per digit: this runs for every field of every maps line */

@@ -5,6 +5,18 @@
 #include <stdio.h>
 #include <stddef.h>
 
+/* The value of a hex digit, or -1. */
+static inline int pt_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Length (2..4) of the valid UTF-8 sequence at s that is safe to show as
  * is (no C1 control, surrogate, overlong, U+FFFE/U+FFFF), 1 for ASCII, 0
  * when the byte must be escaped; reads at most left bytes. */
