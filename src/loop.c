@@ -348,16 +348,28 @@ static void on_ptrace_event(struct pt_tracer *T, struct pt_task *t, int event)
 }
 
 /* The SIGCONT that woke a stopped task is still queued (its delivery stop
- * comes next, unless it is ignored): peek at it for the sender. */
+ * comes next, unless it is ignored): peek at it for the sender.  When the
+ * parent hears of the continue first, the woken task may be between its
+ * LISTEN and its re-trap (PEEKSIGINFO then fails with ESRCH): it re-traps
+ * within microseconds, so a few short retries are enough. */
 static pid_t sigcont_sender(pid_t tid)
 {
 	siginfo_t q[8];
-	for (int shared = 1; shared >= 0; shared--) {
-		struct __ptrace_peeksiginfo_args a = {0, shared ? PTRACE_PEEKSIGINFO_SHARED : 0, 8};
-		long n = ptrace(PTRACE_PEEKSIGINFO, tid, &a, q);
-		for (long i = 0; i < n; i++)
-			if (q[i].si_signo == SIGCONT && q[i].si_code <= 0)
-				return q[i].si_pid;
+	for (int tries = 0; tries < 200; tries++) {
+		bool stopped = true;
+		for (int shared = 1; shared >= 0; shared--) {
+			struct __ptrace_peeksiginfo_args a = {0, shared ? PTRACE_PEEKSIGINFO_SHARED : 0, 8};
+			long n = ptrace(PTRACE_PEEKSIGINFO, tid, &a, q);
+			if (n < 0)
+				stopped = false;
+			for (long i = 0; i < n; i++)
+				if (q[i].si_signo == SIGCONT && q[i].si_code <= 0)
+					return q[i].si_pid;
+		}
+		if (stopped || errno != ESRCH || kill(tid, 0) < 0)
+			break;
+		struct timespec ts = {0, 10000};
+		nanosleep(&ts, NULL);
 	}
 	return 0;
 }
