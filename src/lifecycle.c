@@ -26,10 +26,9 @@ static void emit_reap(struct pt_tracer *T, struct pt_proc *p, pid_t by, bool aut
 	pt_tracer_emit(T, &ev, p->tgid, p->tgid);
 }
 
-void pt_lifecycle_on_reaped(struct pt_tracer *T, pid_t reaper_tgid, pid_t child, bool by_wait)
+static void on_reaped(struct pt_tracer *T, pid_t reaper_tgid, pid_t child)
 {
 	struct pt_proc *p = pt_proc_find(&T->tasks, child);
-	(void)by_wait;
 	if (!p || !p->dead)
 		return;
 	emit_reap(T, p, reaper_tgid, false);
@@ -96,7 +95,7 @@ static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 void pt_lifecycle_on_wait_done(struct pt_tracer *T, pid_t waiter_tgid, pid_t reaped)
 {
 	if (reaped > 0)
-		pt_lifecycle_on_reaped(T, waiter_tgid, reaped, true);
+		on_reaped(T, waiter_tgid, reaped);
 	struct pt_proc *parent = pt_proc_find(&T->tasks, waiter_tgid);
 	if (!parent)
 		return;
@@ -159,7 +158,7 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 		ev.u.exit.maps = t->exec->exit_maps;
 		ev.stack = t->exec->exit_stack;
 	}
-	if (!(t->flags & PT_T_EXIT_SENT) && (t->flags & PT_T_ANNOUNCED))
+	if (t->flags & PT_T_ANNOUNCED)
 		pt_tracer_emit(T, &ev, t->tid, tgid);
 	bool leader = p && t->tid == p->tgid;
 	if (t->flags & PT_T_HELD)

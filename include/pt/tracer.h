@@ -74,7 +74,6 @@ void pt_syscall_on_exit(struct pt_tracer *T, struct pt_task *t, int64_t rval, bo
 
 /* lifecycle.c: deaths, zombies, reaping, orphans. */
 void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status);
-void pt_lifecycle_on_reaped(struct pt_tracer *T, pid_t reaper_tgid, pid_t child, bool by_wait);
 /* After any wait of waiter returned (reaped: the pid it consumed, or 0). */
 void pt_lifecycle_on_wait_done(struct pt_tracer *T, pid_t waiter_tgid, pid_t reaped);
 void pt_lifecycle_finish(struct pt_tracer *T);

@@ -816,3 +816,29 @@ Test(core, generic_syscall_decoding)
 	/* and a call outside the set is not reported */
 	pt_t_assert(&r, pt_t_count_str(&r, "syscall", "name", "read") == 0, "read was not asked for");
 }
+
+/* core: true only when the kernel really dumped a core. */
+Test(core, core_dump_is_reported)
+{
+	struct pt_t_run r;
+	char dir[] = "/tmp/pt-core-XXXXXX";
+	cr_assert_not_null(mkdtemp(dir));
+	pt_t_run(&r, NULL, "core_dump", ARGS(dir));
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		cr_log_warn("could not remove %s", dir);
+	if (r.exited && r.exit_code == 3)
+		cr_skip_test("this system writes no core for an aborting child (core_pattern or limits)");
+	pt_t_check_log(&r);
+	check_root_end(&r, 0);
+	pid_t root = pt_t_root(&r);
+	pid_t child = only_child(&r, root);
+	json_object *x = pt_t_exit_of(&r, child);
+	pt_t_assert(&r, x && !strcmp(pt_t_status_signaled(x, NULL) ? pt_t_status_signaled(x, NULL) : "", "SIGABRT") &&
+			       pt_t_bool(x, "core") == 1,
+		    "exit event: signaled SIGABRT with core: %s", x ? pt_t_json(x) : "none");
+	json_object *w = pt_t_find_pid_int(&r, "wait", root, "child", child, 0);
+	pt_t_assert(&r, w && pt_t_bool(w, "status.core") == 1, "the wait status has the core bit: %s",
+		    w ? pt_t_json(w) : "none");
+}
