@@ -229,10 +229,22 @@ static int get_errno(struct pctx *c, json_object *o, bool req)
 
 /* A syscall name as an x86_64 number; -1 when absent.  An unknown name is
  * not an error: the number is informative and a newer table may know it. */
-static int get_syscall(struct pctx *c, json_object *o, const char *key)
+/* "arch" (absent: x86_64) and the syscall named in that ABI's table. */
+static int get_syscall(struct pctx *c, json_object *o, const char *key, uint8_t *arch)
 {
+	const char *a = get_name(c, o, "arch", false);
+	*arch = PT_ARCH_X86_64;
+	if (a) {
+		unsigned i = 0;
+		while (i < PT_ARCH__COUNT && strcmp(a, pt_arch_name(i)))
+			i++;
+		if (i == PT_ARCH__COUNT)
+			perr(c, -EINVAL, "unknown arch \"%.32s\"", a);
+		else
+			*arch = (uint8_t)i;
+	}
 	const char *s = get_name(c, o, key, false);
-	return s ? (int)pt_syscall_nr(PT_ARCH_X86_64, s) : -1;
+	return s ? (int)pt_syscall_nr(*arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : *arch, s) : -1;
 }
 
 /* {"exited":N} | {"signaled":"SIGX","core":B} | {"stopped":"SIGX"} | {"continued":true} */
@@ -498,7 +510,7 @@ static void p_spawn(struct pctx *c, json_object *o, struct pt_event *ev)
 	if (k < 0)
 		perr(c, -EINVAL, "unknown spawn kind \"%.32s\"", kind);
 	s->kind = (uint8_t)(k < 0 ? 0 : k);
-	s->syscall = get_syscall(c, o, "syscall");
+	s->syscall = get_syscall(c, o, "syscall", &s->arch);
 	if (flags && pt_clone_flags_parse(flags, &s->flags) < 0)
 		perr(c, -EINVAL, "unknown clone flags \"%.64s\"", flags);
 }
@@ -512,7 +524,7 @@ static void p_exec(struct pctx *c, json_object *o, struct pt_event *ev)
 		x->argv = get_strv(c, a, "argv", false, &x->argc);
 	x->argv_truncated = get_bool(c, o, "argv_truncated");
 	x->old_pid = get_pid(c, o, "old_pid", false);
-	x->syscall = get_syscall(c, o, "syscall");
+	x->syscall = get_syscall(c, o, "syscall", &x->arch);
 	x->detail = get_detail(c, o);
 }
 
@@ -520,7 +532,7 @@ static void p_exec_failed(struct pctx *c, json_object *o, struct pt_event *ev)
 {
 	ev->u.exec_failed.path = get_str(c, o, "path", true);
 	ev->u.exec_failed.err = get_errno(c, o, true);
-	ev->u.exec_failed.syscall = get_syscall(c, o, "syscall");
+	ev->u.exec_failed.syscall = get_syscall(c, o, "syscall", &ev->u.exec_failed.arch);
 }
 
 static void p_syscall(struct pctx *c, json_object *o, struct pt_event *ev)
@@ -561,7 +573,7 @@ static void p_wait(struct pctx *c, json_object *o, struct pt_event *ev)
 	struct pt_ev_wait *w = &ev->u.wait;
 	const char *opts = get_name(c, o, "options", true);
 	json_object *idt = NULL;
-	w->syscall = get_syscall(c, o, "syscall");
+	w->syscall = get_syscall(c, o, "syscall", &w->arch);
 	w->id = get_int(c, o, "id", true, INT64_MIN, INT64_MAX, 0);
 	w->idtype = -1;
 	if (json_object_object_get_ex(o, "idtype", &idt) && json_object_is_type(idt, json_type_int)) {
@@ -592,6 +604,12 @@ static void p_signal(struct pctx *c, json_object *o, struct pt_event *ev)
 static void p_stopped(struct pctx *c, json_object *o, struct pt_event *ev)
 {
 	ev->u.stopped.sig = get_sig(c, o, "sig", true);
+	ev->u.stopped.sender = get_pid(c, o, "sender", false);
+}
+
+static void p_continued(struct pctx *c, json_object *o, struct pt_event *ev)
+{
+	ev->u.continued.sender = get_pid(c, o, "sender", false);
 }
 
 static void p_exit(struct pctx *c, json_object *o, struct pt_event *ev)
@@ -602,6 +620,13 @@ static void p_exit(struct pctx *c, json_object *o, struct pt_event *ev)
 		perr(c, -EINVAL, "unknown exit kind \"%.32s\"", how);
 	ev->u.exit.how = (uint8_t)(h < 0 ? 0 : h);
 	ev->u.exit.status = get_status(c, o, true);
+	if (json_object_object_get_ex(o, "maps", NULL)) {     /* --maps=exit */
+		struct pt_maps *m = alloc(c, sizeof(*m));
+		if (m) {
+			get_maps(c, o, "maps", m);
+			ev->u.exit.maps = m;
+		}
+	}
 }
 
 static void p_reap(struct pctx *c, json_object *o, struct pt_event *ev)
@@ -639,6 +664,7 @@ static const parse_fn parsers[PT_EV__COUNT] = {
 	[PT_EV_WAIT] = p_wait,
 	[PT_EV_SIGNAL] = p_signal,
 	[PT_EV_STOPPED] = p_stopped,
+	[PT_EV_CONTINUED] = p_continued,
 	[PT_EV_EXIT] = p_exit,
 	[PT_EV_REAP] = p_reap,
 	[PT_EV_REPARENT] = p_reparent,

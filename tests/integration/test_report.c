@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -463,4 +464,36 @@ Test(report, ten_thousand_processes)
 	}
 	check_chrome(log);
 	check_svg(log);
+}
+
+/* Every optional field the tracer writes comes back through the reader:
+ * stop/continue senders, --maps=exit maps, script_argv, stacks, i386 arch. */
+Test(report, jsonl_round_trip_of_optional_fields)
+{
+	const char *script = pt_t_scratch("rt.sh");
+	FILE *f = fopen(script, "w");
+	cr_assert_not_null(f);
+	fputs("#!/bin/sh\nexit 0\n", f);
+	fclose(f);
+	chmod(script, 0755);
+	struct {
+		const char *const *args;
+		const char *tracee;
+	} runs[] = {
+		{ARGS("--maps=exit"), "stop_cont"},
+		{ARGS("-k"), "spawn_worker"},
+		{ARGS("-e", "trace=getpid"), "int80"},
+		{NULL, script},
+	};
+	for (size_t i = 0; i < sizeof(runs) / sizeof(*runs); i++) {
+		struct pt_t_run r;
+		pt_t_run(&r, runs[i].args, runs[i].tracee, NULL);
+		pt_t_check_log(&r);
+		struct res jl;
+		tool(&jl, ARGS("report", "--format", "jsonl", r.log_path));
+		pt_t_assert(&r, jl.code == 0, "%s", jl.err);
+		assert_same_text(runs[i].tracee, jl.out, jl.out_len, r.log, r.log_len);
+		res_free(&jl);
+		pt_t_free(&r);
+	}
 }
