@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -389,6 +390,19 @@ out:
 
 /* ---- auxv ---- */
 
+/* The auxv entries we keep: where each one's value and flag go. */
+static const struct {
+	uint64_t type;
+	size_t val, have;
+} auxv_keys[] = {
+	{AT_ENTRY, offsetof(struct pt_auxv, entry), offsetof(struct pt_auxv, have_entry)},
+	{AT_PHDR, offsetof(struct pt_auxv, phdr), offsetof(struct pt_auxv, have_phdr)},
+	{AT_PHENT, offsetof(struct pt_auxv, phent), offsetof(struct pt_auxv, have_phent)},
+	{AT_PHNUM, offsetof(struct pt_auxv, phnum), offsetof(struct pt_auxv, have_phnum)},
+	{AT_BASE, offsetof(struct pt_auxv, base), offsetof(struct pt_auxv, have_base)},
+	{AT_PAGESZ, offsetof(struct pt_auxv, pagesz), offsetof(struct pt_auxv, have_pagesz)},
+};
+
 /* (a_type, a_val) pairs of word bytes each (8, or 4 for a compat tracee). */
 static int parse_auxv(const void *buf, size_t len, size_t word, struct pt_auxv *out)
 {
@@ -411,36 +425,13 @@ static int parse_auxv(const void *buf, size_t len, size_t word, struct pt_auxv *
 			type = t32;
 			val = v32;
 		}
-		switch (type) {
-		case AT_NULL:
-			goto out;
-		case AT_ENTRY:
-			out->entry = val;
-			out->have_entry = true;
+		if (type == AT_NULL)
 			break;
-		case AT_PHDR:
-			out->phdr = val;
-			out->have_phdr = true;
-			break;
-		case AT_PHENT:
-			out->phent = val;
-			out->have_phent = true;
-			break;
-		case AT_PHNUM:
-			out->phnum = val;
-			out->have_phnum = true;
-			break;
-		case AT_BASE:
-			out->base = val;
-			out->have_base = true;
-			break;
-		case AT_PAGESZ:
-			out->pagesz = val;
-			out->have_pagesz = true;
-			break;
-		default:
-			break;
-		}
+		for (size_t i = 0; i < sizeof(auxv_keys) / sizeof(*auxv_keys); i++)
+			if (auxv_keys[i].type == type) {
+				*(uint64_t *)((char *)out + auxv_keys[i].val) = val;
+				*(bool *)((char *)out + auxv_keys[i].have) = true;
+			}
 	}
 out:
 	return ret;
