@@ -297,6 +297,17 @@ static bool blank(const char *p, const char *le)
 	return true;
 }
 
+/* An arena array of n entries: NULL for n == 0, and NULL with *ret =
+ * -ENOMEM on overflow or failure.  Shared by the parsers that size their
+ * output by counting first. */
+static void *alloc_entries(struct pt_arena *a, size_t n, size_t size, int *ret)
+{
+	void *p = NULL;
+	if (n && (n > SIZE_MAX / size || !(p = pt_arena_alloc(a, n * size))))
+		*ret = -ENOMEM;
+	return p;
+}
+
 int pt_procfs_parse_maps(const char *buf, size_t len, struct pt_arena *a, size_t max_entries,
 			 struct pt_maps *out)
 {
@@ -314,17 +325,9 @@ int pt_procfs_parse_maps(const char *buf, size_t len, struct pt_arena *a, size_t
 	if (buf[len - 1] != '\n')
 		lines++;
 	cap = lines < max_entries ? lines : max_entries;
-	if (cap > SIZE_MAX / sizeof(*v)) {
-		ret = -ENOMEM;
+	v = alloc_entries(a, cap, sizeof(*v), &ret);
+	if (ret < 0)
 		goto out;
-	}
-	if (cap) {
-		v = pt_arena_alloc(a, cap * sizeof(*v));
-		if (!v) {
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
 	for (const char *p = buf, *end = buf + len; p < end;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
@@ -813,17 +816,9 @@ int pt_procfs_parse_environ(const char *buf, size_t len, struct pt_arena *a, siz
 		if (copy[i] && (i + 1 == len || !copy[i + 1]))
 			count++;
 	cap = count < max_entries ? count : max_entries;
-	if (cap > SIZE_MAX / sizeof(*v)) {
-		ret = -ENOMEM;
+	v = alloc_entries(a, cap, sizeof(*v), &ret);
+	if (ret < 0)
 		goto out;
-	}
-	if (cap) {
-		v = pt_arena_alloc(a, cap * sizeof(*v));
-		if (!v) {
-			ret = -ENOMEM;
-			goto out;
-		}
-	}
 	for (size_t i = 0; i < len;) {
 		size_t l = strlen(copy + i);
 		if (l) {
