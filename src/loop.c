@@ -558,20 +558,31 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
+/* These change only the tool: the child puts back what the tool was started
+ * with before it execs (launch.c). */
 static void install_handlers(void)
 {
+	static const int interrupts[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_interrupt;   /* no SA_RESTART: waitpid must return EINTR */
 	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaddset(&sa.sa_mask, SIGHUP);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (size_t i = 0; i < sizeof(interrupts) / sizeof(*interrupts); i++)
+		sigaddset(&sa.sa_mask, interrupts[i]);
+	/* Started with one of them ignored (nohup, a background job of a
+	 * non-interactive shell): the caller asked that it not end us, so
+	 * keep ignoring it, as Unix programs do. */
+	for (size_t i = 0; i < sizeof(interrupts) / sizeof(*interrupts); i++)
+		if (!pt_launch_inherited_ignored(interrupts[i]))
+			sigaction(interrupts[i], &sa, NULL);
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
+	/* The timer that breaks a waitpid entered just before an interrupt
+	 * needs SIGALRM deliverable, whatever mask we inherited. */
+	sigset_t alrm;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_UNBLOCK, &alrm, NULL);
 	/* A closed reader of our text output must not kill us mid-log. */
 	signal(SIGPIPE, SIG_IGN);
 }

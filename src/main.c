@@ -45,6 +45,12 @@ int main(int argc, char **argv)
 	struct pt_sinks sinks = {0};
 	int status = 1;
 
+	/* Before anything else changes a disposition or takes an fd. */
+	int rc = pt_launch_save_inherited();
+	if (rc < 0) {
+		fprintf(stderr, "ptrace-tour: cannot set up the standard fds: %s\n", strerror(-rc));
+		return 1;
+	}
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return pt_report_main(argc - 1, argv + 1);
 
@@ -60,7 +66,7 @@ int main(int argc, char **argv)
 		printf("ptrace-tour %s\n", PT_VERSION);
 		return 0;
 	}
-	int rc = pt_launch_resolve(o.argv[0], path, sizeof(path));
+	rc = pt_launch_resolve(o.argv[0], path, sizeof(path));
 	if (rc == -ENOENT) {
 		fprintf(stderr, "ptrace-tour: %s: command not found\n", o.argv[0]);
 		return 127;
