@@ -734,7 +734,11 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 			      PTRACE_O_TRACEVFORKDONE;
 	if (o->seccomp)
 		popts |= PTRACE_O_TRACESECCOMP;
-	if (o->kill_on_exit)
+	/* A tracee left with our filter and no tracer gets ENOSYS from every
+	 * trapped syscall: if we die, the tree dies with us (as strace >= 6.6
+	 * does for --seccomp-bpf).  Without the filter our death detaches the
+	 * tracees cleanly, unless --kill-on-exit asks otherwise. */
+	if (o->kill_on_exit || o->seccomp)
 		popts |= PTRACE_O_EXITKILL;
 	if (o->stack || o->maps == PT_MAPS_EXIT)
 		popts |= PTRACE_O_TRACEEXIT;
