@@ -37,6 +37,7 @@ static const char usage_text[] =
 	"  -k, --stack          user stack at spawn, exec, exit and traced syscalls\n"
 	"  --stack-depth N      frames per stack (default 32)\n"
 	"  --kill-on-exit       kill the traced tree if ptrace-tour itself dies\n"
+	"                       (always so in seccomp mode)\n"
 	"  -h, --help           this text;  -V, --version  the version\n";
 
 const char *pt_options_usage(void)

@@ -10,7 +10,8 @@
 
 /* Call first thing in main, before any handler is installed or file opened:
  * records the signal dispositions and mask the tool was started with (the
- * child execs with exactly those), and fills closed fds 0-2 with /dev/null
+ * child execs with exactly those), moves armed interval timers from the tool
+ * to the child (they survive execve, not fork), and fills closed fds 0-2 with /dev/null
  * marked close-on-exec (so our files never land there, while the program
  * still starts with them closed).  0 or -errno. */
 int pt_launch_save_inherited(void);
