@@ -83,6 +83,11 @@ int pt_launch_save_inherited(void)
 		if (getitimer(itimers[i], it) == 0 && (it->it_value.tv_sec || it->it_value.tv_usec))
 			setitimer(itimers[i], &off, NULL);
 	}
+	return 0;
+}
+
+int pt_launch_fill_std_fds(void)
+{
 	/* A closed 0, 1 or 2 would be taken by the first file we open (the
 	 * log would get our text output on "stderr").  Fill them with
 	 * /dev/null, close-on-exec: the traced program still starts with

@@ -45,14 +45,19 @@ int main(int argc, char **argv)
 	struct pt_sinks sinks = {0};
 	int status = 1;
 
-	/* Before anything else changes a disposition or takes an fd. */
-	int rc = pt_launch_save_inherited();
+	/* Before anything takes an fd. */
+	int rc = pt_launch_fill_std_fds();
 	if (rc < 0) {
 		fprintf(stderr, "ptrace-tour: cannot set up the standard fds: %s\n", strerror(-rc));
 		return 1;
 	}
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return pt_report_main(argc - 1, argv + 1);
+	/* Before anything changes a disposition: what the traced program gets. */
+	if ((rc = pt_launch_save_inherited()) < 0) {
+		fprintf(stderr, "ptrace-tour: cannot read the signal mask: %s\n", strerror(-rc));
+		return 1;
+	}
 
 	if (pt_options_parse(argc, argv, &o, &cmd, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ptrace-tour: %s\n", err);

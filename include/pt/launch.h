@@ -8,12 +8,14 @@
 
 #include "pt/seccomp.h"
 
-/* Call first thing in main, before any handler is installed or file opened:
+/* Call first thing in main, before any file is opened: fills closed fds 0-2
+ * with /dev/null marked close-on-exec, so our files never land there while
+ * the traced program still starts with them closed.  0 or -errno. */
+int pt_launch_fill_std_fds(void);
+/* Call before any handler is installed, when a trace is going to run:
  * records the signal dispositions and mask the tool was started with (the
- * child execs with exactly those), moves armed interval timers from the tool
- * to the child (they survive execve, not fork), and fills closed fds 0-2 with /dev/null
- * marked close-on-exec (so our files never land there, while the program
- * still starts with them closed).  0 or -errno. */
+ * child execs with exactly those) and moves armed interval timers from the
+ * tool to the child (they survive execve, not fork).  0 or -errno. */
 int pt_launch_save_inherited(void);
 /* Whether sig was SIG_IGN when the tool started (nohup, background job). */
 bool pt_launch_inherited_ignored(int sig);
