@@ -107,6 +107,10 @@ static void apply_unusual(const struct launch *l)
 	rl.rlim_cur = 200;
 	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
 		die("RLIMIT_NOFILE");
+	getrlimit(RLIMIT_CORE, &rl);
+	rl.rlim_cur = rl.rlim_max < 1000448 ? rl.rlim_max : 1000448;
+	if (setrlimit(RLIMIT_CORE, &rl) < 0)
+		die("RLIMIT_CORE");
 	cpu_set_t set;
 	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 1) {
 		int first = 0;
@@ -129,8 +133,9 @@ static void apply_unusual(const struct launch *l)
 	struct itimerval it = {{0, 0}, {1000, 0}};
 	setitimer(ITIMER_REAL, &it, NULL);
 	setenv("PT_FIDELITY", "unusual value; with spaces", 1);
-	/* ASan (in a PT_SANITIZE build of the tool) lowers RLIMIT_CORE for its
-	 * own process before main: not ours to undo, keep it out of the way */
+	/* ASan (in a PT_SANITIZE build of the tool) sets its own process's
+	 * RLIMIT_CORE to 0 before main, which the child would inherit: a
+	 * sanitizer artifact, not the tool's doing, so keep it out of the way */
 	const char *a = getenv("ASAN_OPTIONS");
 	char asan[1024];
 	snprintf(asan, sizeof asan, "%s%sdisable_coredump=0", a ? a : "", a && *a ? ":" : "");
