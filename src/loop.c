@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stddef.h>
 #include <linux/audit.h>
 #include <signal.h>
 #include <stdio.h>
@@ -263,6 +264,18 @@ static int syscall_arch(uint32_t audit_arch, uint64_t *nr)
 	return PT_ARCH_X86_64;
 }
 
+/* A seccomp stop of the tracee's own filter (its SECCOMP_RET_TRACE): the
+ * program has no tracer of its own, so untraced the kernel fails the call
+ * with ENOSYS without running it.  Do the same: number -1 makes the kernel
+ * skip the call, and the return value is set to -ENOSYS as the kernel sets
+ * it when no tracer is there.  orig_rax and rax hold the number and result
+ * for the i386 and x32 ABIs too. */
+static void refuse_syscall(pid_t tid)
+{
+	if (ptrace(PTRACE_POKEUSER, tid, (void *)offsetof(struct user_regs_struct, orig_rax), (void *)-1L) == 0)
+		ptrace(PTRACE_POKEUSER, tid, (void *)offsetof(struct user_regs_struct, rax), (void *)(long)-ENOSYS);
+}
+
 static void on_syscall_stop(struct pt_tracer *T, struct pt_task *t, bool seccomp_stop)
 {
 	struct __ptrace_syscall_info si;
@@ -271,6 +284,11 @@ static void on_syscall_stop(struct pt_tracer *T, struct pt_task *t, bool seccomp
 		goto out;
 	if (si.op == PTRACE_SYSCALL_INFO_ENTRY || si.op == PTRACE_SYSCALL_INFO_SECCOMP) {
 		T->stops[seccomp_stop ? PT_STOP_SECCOMP : PT_STOP_SYSCALL_ENTRY]++;
+		/* ret_data is the stop's event message (no GETEVENTMSG needed).
+		 * A refused call that we report gets its real exit stop, which
+		 * shows the -ENOSYS, as --no-seccomp shows it. */
+		if (si.op == PTRACE_SYSCALL_INFO_SECCOMP && si.seccomp.ret_data != PT_SECCOMP_DATA)
+			refuse_syscall(t->tid);
 		uint64_t nr = si.op == PTRACE_SYSCALL_INFO_SECCOMP ? si.seccomp.nr : si.entry.nr;
 		enum pt_arch arch = syscall_arch(si.arch, &nr);
 		enum pt_arch table = arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : arch;

@@ -49,7 +49,7 @@ static void add_rule(long nr, const struct pt_syscall_desc *d, void *arg)
 	int snr = seccomp_syscall_resolve_name(d->name);
 	if (snr == __NR_SCMP_ERROR)
 		return;
-	int rc = seccomp_rule_add(c->ctx, SCMP_ACT_TRACE(0), snr, 0);
+	int rc = seccomp_rule_add(c->ctx, SCMP_ACT_TRACE(PT_SECCOMP_DATA), snr, 0);
 	if (rc < 0 && rc != -EEXIST)
 		c->rc = rc;
 }

@@ -6,6 +6,14 @@
 
 struct pt_filter;
 
+/* The RET_DATA of our filter's TRACE action ("pt"), which the seccomp stop
+ * reports (PTRACE_GETEVENTMSG, or ret_data of PTRACE_GET_SYSCALL_INFO).  A
+ * seccomp stop carrying any other value comes from the tracee's own filter:
+ * when several filters return TRACE the kernel keeps the newest one's data,
+ * and ours, loaded before the first exec, is the oldest.  A program whose
+ * own filter uses this very value is taken for us (documented). */
+#define PT_SECCOMP_DATA 0x7074u
+
 /* Builds (in the tracer, before fork) a filter returning TRACE for the
  * syscalls of set that need a stop and ALLOW for everything else, for the
  * x86_64, i386 and x32 ABIs.  0 or -errno. */
