@@ -207,16 +207,17 @@ Test(seccomp, own_filter_user_notif_seccomp) { check_plain("notif", "--maps=none
 Test(seccomp, own_filter_user_notif_no_seccomp) { check_plain("notif", "--no-seccomp"); }
 
 /* KILL at execve: the child dies of SIGSYS and the log claims no exec
- * result; ALLOW: our own stop still reports the exec. */
+ * result; ALLOW: our own stop still reports the exec; TRAP: the SIGSYS
+ * reaches the handler. */
 static void check_actions(const char *mode_opt)
 {
 	struct untraced u = baseline("actions");
 	struct pt_t_run r;
 	const char *args[] = {mode_opt, NULL};
 	traced_like_untraced(&r, args, "actions", &u);
-	pid_t kids[4];
-	size_t n = pt_t_children(&r, pt_t_root(&r), false, kids, 4);
-	pt_t_assert(&r, n == 3, "three children, got %zu", n);
+	pid_t kids[5];
+	size_t n = pt_t_children(&r, pt_t_root(&r), false, kids, 5);
+	pt_t_assert(&r, n == 4, "four children, got %zu", n);
 	json_object *e = pt_t_exit_of(&r, kids[0]);
 	pt_t_assert(&r, e && pt_t_status_signaled(e, NULL) && !strcmp(pt_t_status_signaled(e, NULL), "SIGSYS"),
 		    "the KILL child died of SIGSYS");
@@ -225,6 +226,12 @@ static void check_actions(const char *mode_opt)
 	json_object *x = pt_t_nth(&r, "exec", kids[1], 0);
 	pt_t_assert(&r, x && argv1_is(x, "exit7"), "the ALLOW child's exec is reported");
 	pt_t_assert(&r, pt_t_status_exited(pt_t_exit_of(&r, kids[1]), NULL) == 7, "the ALLOW child exits 7");
+	json_object *sig = pt_t_nth(&r, "signal", kids[2], 0);
+	pt_t_assert(&r, sig && !strcmp(pt_t_str(sig, "sig"), "SIGSYS") && pt_t_int(sig, "code", 0) == 1,
+		    "the TRAP child got its SIGSYS (si_code SYS_SECCOMP): %s", sig ? pt_t_json(sig) : "none");
+	pt_t_assert(&r, pt_t_status_exited(pt_t_exit_of(&r, kids[2]), NULL) == 41, "its handler saw execve");
+	pt_t_assert(&r, pt_t_count(&r, "exec", kids[2]) == 0 && pt_t_count(&r, "exec_failed", kids[2]) == 0,
+		    "no exec result for the trapped execve");
 	pt_t_assert(&r, pt_t_count_if(&r, "wait", errno_is, "ENOSYS") == 0, "no ENOSYS here");
 	free(u.out);
 	pt_t_free(&r);

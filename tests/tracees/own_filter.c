@@ -7,7 +7,7 @@
  *   own_filter nonnp      the same without NO_NEW_PRIVS (needs CAP_SYS_ADMIN; exits 77 without)
  *   own_filter child      the filter is installed by a forked child, which runs the checks
  *   own_filter exec       filter (execve allowed), then exec: the filter must survive it
- *   own_filter actions    children whose filters KILL at execve, ALLOW everything, ERRNO wait4
+ *   own_filter actions    children whose filters KILL, ALLOW or TRAP execve, or ERRNO wait4
  *   own_filter tsync      a filter installed with SECCOMP_FILTER_FLAG_TSYNC reaches another thread
  *   own_filter notif      SECCOMP_RET_USER_NOTIF answered by a supervisor thread
  *   own_filter i386       TRACE on the i386 getppid, called with int $0x80
@@ -37,6 +37,9 @@
 #include <unistd.h>
 
 #define I386_GETPPID 64
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1    /* si_code of a SECCOMP_RET_TRAP SIGSYS (asm-generic/siginfo.h) */
+#endif
 
 struct rule {
 	unsigned arch, nr, action;
@@ -167,6 +170,13 @@ static int mode_exec(void)
 	return 65;
 }
 
+static void on_sigsys(int sig, siginfo_t *si, void *ctx)
+{
+	(void)sig;
+	(void)ctx;
+	_exit(si->si_code == SYS_SECCOMP && si->si_syscall == __NR_execve ? 41 : 40);
+}
+
 static int mode_actions(void)
 {
 	int bad = 0;
@@ -195,6 +205,22 @@ static int mode_actions(void)
 	code = wait_code(c);
 	dprintf(1, "allow child code=%d\n", code);
 	bad |= (code != 7) << 1;
+	/* TRAP at execve: SIGSYS, whose handler learns which call it was. */
+	c = fork();
+	if (c == 0) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigsys;
+		sa.sa_flags = SA_SIGINFO;
+		struct rule t = {X64, __NR_execve, SECCOMP_RET_TRAP};
+		if (sigaction(SIGSYS, &sa, NULL) < 0 || install(&t, 1, 0, 1) < 0)
+			_exit(64);
+		execv(self, argv);
+		_exit(65);
+	}
+	code = wait_code(c);
+	dprintf(1, "trap child code=%d\n", code);
+	bad |= (code != 41) << 3;
 	/* ERRNO at wait4: the grandchild is never reaped by its parent. */
 	c = fork();
 	if (c == 0) {
