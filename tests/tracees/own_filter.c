@@ -24,6 +24,7 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -278,22 +279,25 @@ static int mode_tsync(void)
 
 static int notif_fd = -1;
 
-/* Answers two notifications: getppid gets 4242, wait4 runs for real. */
+/* Answers until getppid got 4242 and wait4 was let run for real.  A
+ * notification can be withdrawn (SEND fails with ENOENT) when a signal
+ * interrupts the blocked call, which then comes again with a new id: under
+ * ptrace even an ignored SIGCHLD does that, since a tracee's ignored
+ * signals are queued for the tracer to see. */
 static void *supervisor(void *arg)
 {
 	char b;
+	bool ppid_done = false, wait_done = false;
 	(void)arg;
 	if (read(pipefd[0], &b, 1) != 1)
 		return NULL;
-	for (int i = 0; i < 2; i++) {
+	while (!ppid_done || !wait_done) {
 		struct seccomp_notif req;
 		struct seccomp_notif_resp resp;
 		memset(&req, 0, sizeof(req));
 		if (ioctl(notif_fd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0) {
-			if (errno == EINTR) {
-				i--;
+			if (errno == EINTR || errno == ENOENT)
 				continue;
-			}
 			return NULL;
 		}
 		memset(&resp, 0, sizeof(resp));
@@ -302,7 +306,15 @@ static void *supervisor(void *arg)
 			resp.val = 4242;
 		else
 			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		ioctl(notif_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		if (ioctl(notif_fd, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return NULL;
+		}
+		if (req.data.nr == __NR_getppid)
+			ppid_done = true;
+		else
+			wait_done = true;
 	}
 	return NULL;
 }
