@@ -258,7 +258,7 @@ static void check_i386(const char *mode_opt)
 Test(seccomp, own_filter_i386_seccomp) { check_i386("--maps=none"); }
 Test(seccomp, own_filter_i386_no_seccomp) { check_i386("--no-seccomp"); }
 
-/* Documented differences (README, "Limits worth knowing"): a filtered
+/* Documented differences (README, "What the traced program inherits"): a filtered
  * process cannot enter SECCOMP_MODE_STRICT (our filter is there first), and
  * a traced process cannot be ptraced by its own tree (we hold it). */
 Test(seccomp, strict_mode_refused_only_with_our_filter)
