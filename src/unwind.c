@@ -31,6 +31,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <libunwind-ptrace.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,11 +40,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <unistd.h>
 
+#include "pt/elfimage.h"
 #include "pt/procfs.h"
+
+/* Exported by libunwind (perf uses it the same way) but not declared in its
+ * headers: the binary search of an .eh_frame_hdr table, read through the
+ * address space's accessors, i.e. from the tracee's memory. */
+extern int _Ux86_64_dwarf_search_unwind_table(unw_addr_space_t as, unw_word_t ip, unw_dyn_info_t *di,
+					      unw_proc_info_t *pi, int need_unwind_info, void *arg);
 
 #define NBUCKETS 256u
 /* __USER32_CS: a task whose cs is this executes i386 code (a 32-bit program,
@@ -54,6 +65,7 @@
 #define PAGE_SZ 4096u
 #define NPAGES 32u                  /* page cache slots (direct-mapped) */
 #define NSYMS 4096u                 /* symbol cache slots (direct-mapped) */
+#define NIMAGES 64u                 /* checked ELF files kept open (LRU) */
 
 struct space {
 	struct space *next;
@@ -88,6 +100,21 @@ struct sym {
 	char *func;                 /* malloc'd, or NULL */
 };
 
+/* One ELF file behind file mappings of the tracees, checked once
+ * (pt_elf_image_check) and kept open: the key is the (device, inode) that
+ * /proc/PID/maps names, and the open descriptor pins that inode, so the
+ * number cannot be reused for another file while the entry lives.  A file
+ * we could not open as that very inode, or that failed the checks, is kept
+ * too, with its reason, so it costs nothing at the next stop either. */
+struct image {
+	uint64_t inode;             /* 0 = empty slot */
+	uint32_t dev_major, dev_minor;
+	int fd;                     /* -1: no usable file */
+	uint64_t last;              /* LRU tick */
+	const char *why;            /* fd == -1: why (static) */
+	struct pt_elf_image elf;
+};
+
 struct pt_unwinder {
 	unsigned max_depth;
 	size_t nspaces;
@@ -96,6 +123,8 @@ struct pt_unwinder {
 	struct seen *seen;          /* their ip+sp, for the loop guard */
 	struct page *pages;         /* NPAGES, for the capture under way */
 	struct sym *syms;           /* NSYMS */
+	struct image *images;       /* NIMAGES */
+	uint64_t image_tick;
 	bool no_vm_readv;           /* process_vm_readv refused (seccomp'd container, old kernel) */
 };
 
@@ -104,7 +133,10 @@ struct pt_unwinder {
  * another (find_proc_info -> access_mem), so nothing of ours can ride on
  * it.  Captures do not nest; thread-local in case two tracer threads each
  * own an unwinder. */
+struct walk;
+
 struct cur {
+	struct walk *w;             /* for find_proc_info; NULL outside a walk */
 	void *upt;
 	pid_t tid;
 	struct user_regs_struct regs;
@@ -135,7 +167,8 @@ struct pt_unwinder *pt_unwind_new(unsigned max_depth)
 	u->seen = calloc(max_depth, sizeof(*u->seen));
 	u->pages = malloc(NPAGES * sizeof(*u->pages));
 	u->syms = calloc(NSYMS, sizeof(*u->syms));
-	if (!u->frames || !u->seen || !u->pages || !u->syms)
+	u->images = calloc(NIMAGES, sizeof(*u->images));
+	if (!u->frames || !u->seen || !u->pages || !u->syms || !u->images)
 		goto fail;
 	return u;
 fail:
@@ -170,6 +203,11 @@ void pt_unwind_free(struct pt_unwinder *u)
 		for (unsigned i = 0; i < NSYMS; i++)
 			free(u->syms[i].func);
 	free(u->syms);
+	if (u->images)
+		for (unsigned i = 0; i < NIMAGES; i++)
+			if (u->images[i].inode && u->images[i].fd >= 0)
+				close(u->images[i].fd);
+	free(u->images);
 	free(u);
 }
 
@@ -250,6 +288,23 @@ upt:
 	return _UPT_access_mem(as, addr, val, write, arg);
 }
 
+static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need_unwind_info,
+			  void *arg);
+
+/* libunwind must never read a module file itself: _UPT_get_proc_name and
+ * _UPT_find_proc_info mmap it and trust every offset in it (a corrupt
+ * section table crashed the tracer; a file truncated while mapped would
+ * SIGBUS it).  Names come from lookup_func(), unwind tables from our
+ * find_proc_info(); this stub only guards unw_get_proc_name, which we do
+ * not call. */
+static int no_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf, size_t len, unw_word_t *off, void *arg)
+{
+	(void)as, (void)ip, (void)off, (void)arg;
+	if (len)
+		buf[0] = 0;
+	return -UNW_ENOINFO;
+}
+
 static unw_accessors_t g_accessors;
 
 static unw_accessors_t *accessors(void)
@@ -258,6 +313,8 @@ static unw_accessors_t *accessors(void)
 		g_accessors = _UPT_accessors;
 		g_accessors.access_mem = access_mem;
 		g_accessors.access_reg = access_reg;
+		g_accessors.find_proc_info = find_proc_info;
+		g_accessors.get_proc_name = no_proc_name;
 	}
 	return &g_accessors;
 }
@@ -392,7 +449,7 @@ static const char *unw_error_text(int r)
 static bool proc_range(unw_addr_space_t as, void *upt, uint64_t lookup_ip, unw_proc_info_t *pi)
 {
 	memset(pi, 0, sizeof(*pi));
-	int r = _UPT_find_proc_info(as, lookup_ip, pi, 0, upt);
+	int r = find_proc_info(as, lookup_ip, pi, 0, upt);
 	if (r == 0)
 		_UPT_put_unwind_info(as, pi, upt);
 	return r == 0;
@@ -410,14 +467,12 @@ struct walk {
 	const char *last_module;    /* arena copy of last_map->path */
 };
 
-/* The module of the frame (fr->module, fr->module_off); *mp = its mapping
- * (valid until the maps are re-read), NULL for none. */
-static int name_module(struct walk *w, struct pt_frame *fr, uint64_t lookup_ip, const struct pt_map **mp)
+/* The mapping holding addr (valid until the maps are re-read), or NULL. */
+static const struct pt_map *map_of(struct walk *w, uint64_t addr)
 {
-	*mp = NULL;
 	if (!w->s->maps_valid)
 		maps_load(w->s, w->tid);
-	const struct pt_map *m = maps_find(&w->s->maps, lookup_ip);
+	const struct pt_map *m = maps_find(&w->s->maps, addr);
 	if (!m && !w->maps_refreshed) {
 		/* A miss in a cached copy: the process mapped something since
 		 * (dlopen, a JIT) without us being told.  Re-read once. */
@@ -425,8 +480,153 @@ static int name_module(struct walk *w, struct pt_frame *fr, uint64_t lookup_ip, 
 		w->last_map = NULL;
 		w->last_module = NULL;
 		maps_load(w->s, w->tid);
-		m = maps_find(&w->s->maps, lookup_ip);
+		m = maps_find(&w->s->maps, addr);
 	}
+	return m;
+}
+
+/* ---- module files ---- */
+
+/* Opens the file mapping m maps, as that very inode: fd or -1.  Tried in
+ * turn, each accepted only if it is a regular file with the (device, inode)
+ * of the mapping: /proc/TID/map_files (the mapped file itself, even deleted
+ * or replaced since; needs CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN), the
+ * path as maps shows it (relative to our root), and the same path under the
+ * tracee's root (libunwind's choice).  stat before open: a path that now
+ * names a FIFO or a device must not be opened at all. */
+static int open_mapped(pid_t tid, const struct pt_map *m)
+{
+	char path[PATH_MAX + 64];
+	struct stat st;
+	int fd = -1;
+	for (int k = 0; k < 3 && fd < 0; k++) {
+		int n;
+		if (k == 0)
+			n = snprintf(path, sizeof(path), "/proc/%d/map_files/%" PRIx64 "-%" PRIx64, (int)tid, m->start,
+				     m->end);
+		else if (k == 1)
+			n = snprintf(path, sizeof(path), "%s", m->path);
+		else
+			n = snprintf(path, sizeof(path), "/proc/%d/root%s", (int)tid, m->path);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			continue;
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode) || st.st_ino != m->inode ||
+		    major(st.st_dev) != m->dev_major || minor(st.st_dev) != m->dev_minor)
+			continue;
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+		if (fd < 0)
+			continue;
+		/* the path may have changed between stat and open */
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_ino != m->inode ||
+		    major(st.st_dev) != m->dev_major || minor(st.st_dev) != m->dev_minor) {
+			close(fd);
+			fd = -1;
+		}
+	}
+	return fd;
+}
+
+static void image_load(struct image *e, pid_t tid, const struct pt_map *m)
+{
+	memset(e, 0, sizeof(*e));
+	e->inode = m->inode;
+	e->dev_major = m->dev_major;
+	e->dev_minor = m->dev_minor;
+	e->fd = open_mapped(tid, m);
+	if (e->fd < 0) {
+		e->why = "module file not found as mapped (deleted or replaced)";
+		return;
+	}
+	pt_elf_image_check(e->fd, &e->elf);
+	if (e->elf.error || (e->elf.eh_error && e->elf.sym_error)) {
+		e->why = e->elf.error ? e->elf.error : e->elf.eh_error;
+		close(e->fd);
+		e->fd = -1;
+	}
+}
+
+/* The checked file behind file mapping m, loaded at its first use by any
+ * process; NULL for memory that is no file ([vdso], anonymous). */
+static struct image *image_of(struct walk *w, const struct pt_map *m)
+{
+	struct pt_unwinder *u = w->u;
+	struct image *e = NULL;
+	if (!m || !m->inode || !m->path || m->path[0] != '/')
+		return NULL;
+	for (unsigned i = 0; i < NIMAGES; i++) {
+		struct image *x = &u->images[i];
+		if (x->inode == m->inode && x->dev_major == m->dev_major && x->dev_minor == m->dev_minor) {
+			e = x;
+			goto found;
+		}
+	}
+	for (unsigned i = 0; i < NIMAGES; i++) {
+		struct image *x = &u->images[i];
+		if (!x->inode) {
+			e = x;
+			break;
+		}
+		if (!e || x->last < e->last)
+			e = x;
+	}
+	if (e->inode && e->fd >= 0)
+		close(e->fd);
+	image_load(e, w->tid, m);
+found:
+	e->last = ++u->image_tick;
+	return e;
+}
+
+/* Why the file behind m gives no unwind info, or NULL when it should. */
+static const char *image_problem(struct walk *w, const struct pt_map *m)
+{
+	struct image *e = image_of(w, m);
+	if (!e)
+		return NULL;
+	return e->fd < 0 ? e->why : e->elf.eh_error;
+}
+
+/* The find_proc_info accessor: the FDE covering ip, found in the
+ * .eh_frame_hdr table of its module.  Only the table's place and size come
+ * from the (checked) file; the table and the FDEs are read from the
+ * tracee's memory through access_mem, where a bad address is an error, not
+ * a crash.  Replaces _UPT_find_proc_info, which also went through the
+ * section headers of an mmap of the file.  .debug_frame is not searched
+ * (x86-64 code has .eh_frame). */
+static int find_proc_info(unw_addr_space_t as, unw_word_t ip, unw_proc_info_t *pi, int need_unwind_info,
+			  void *arg)
+{
+	struct cur *c = g_cur;
+	uint64_t vaddr;
+	if (!c || c->upt != arg || !c->w)
+		return -UNW_ENOINFO;
+	const struct pt_map *m = map_of(c->w, ip);
+	struct image *e = image_of(c->w, m);
+	if (!e || e->fd < 0 || e->elf.eh_error || !pt_elf_image_vaddr(&e->elf, ip - m->start + m->offset, &vaddr))
+		return -UNW_ENOINFO;
+	/* load_base + link-time address = run-time address, from the PT_LOAD
+	 * holding ip's file bytes: also right for the second half of a mapping
+	 * split by mprotect, which libunwind's match of the mapping's offset
+	 * against p_offset missed. */
+	uint64_t load_base = ip - vaddr;
+	unw_dyn_info_t di;
+	memset(&di, 0, sizeof(di));
+	di.start_ip = load_base + e->elf.min_vaddr;
+	di.end_ip = load_base + e->elf.end_vaddr;
+	di.gp = e->elf.gp;
+	di.format = UNW_INFO_FORMAT_REMOTE_TABLE;
+	di.u.rti.segbase = load_base + e->elf.eh_vaddr;
+	di.u.rti.table_data = di.u.rti.segbase + e->elf.eh_table_off;
+	di.u.rti.table_len = e->elf.eh_fde_count * 8 / sizeof(unw_word_t);
+	return _Ux86_64_dwarf_search_unwind_table(as, ip, &di, pi, need_unwind_info, arg);
+}
+
+/* The module of the frame (fr->module, fr->module_off); *mp = its mapping
+ * (valid until the maps are re-read), NULL for none. */
+static int name_module(struct walk *w, struct pt_frame *fr, uint64_t lookup_ip, const struct pt_map **mp)
+{
+	*mp = NULL;
+	const struct pt_map *m = map_of(w, lookup_ip);
 	if (!m || !m->path || !m->path[0])
 		return 0;           /* anonymous memory: no module */
 	if (m != w->last_map) {
@@ -441,33 +641,36 @@ static int name_module(struct walk *w, struct pt_frame *fr, uint64_t lookup_ip, 
 	return 0;
 }
 
-/* The function holding ip, by libunwind: pi = the extent of that function
+/* The function holding lookup_ip, from the symbol tables of its module's
+ * checked file (pt_elf_image_symbol): pi = the extent of that function
  * from its FDE.  *func = a malloc'd name or NULL, *off = ip - its start.
- * -ENOMEM only. */
-static int lookup_func(unw_cursor_t *c, uint64_t ip, uint64_t lookup_ip, const unw_proc_info_t *pi, char **func,
-		       uint64_t *off)
+ * A module whose file failed the checks gives no name.  -ENOMEM only. */
+static int lookup_func(struct walk *w, const struct pt_map *m, uint64_t ip, uint64_t lookup_ip,
+		       const unw_proc_info_t *pi, char **func, uint64_t *off)
 {
 	char name[NAME_MAX_LEN];
-	unw_word_t o = 0;
+	uint64_t vaddr, start, o;
 	*func = NULL;
 	*off = 0;
 	name[0] = 0;
-	/* -UNW_ENOMEM: the name was cut to fit; keep what we got.  The offset
-	 * is relative to ip even for return addresses (libunwind looks up
-	 * ip - 1 and adds the 1 back). */
-	int r = unw_get_proc_name(c, name, sizeof(name), &o);
-	if ((r != 0 && r != -UNW_ENOMEM) || !name[0] || o > ip)
+	struct image *e = image_of(w, m);
+	if (!e || e->fd < 0 || !pt_elf_image_vaddr(&e->elf, lookup_ip - m->start + m->offset, &vaddr))
 		return 0;
-	/* libunwind 1.6 takes the closest symbol below ip whatever its size:
-	 * in a stripped library a static function gets the name of the
-	 * exported one before it (__pthread_kill_implementation reads
-	 * "pthread_key_delete+0x14c").  The FDE knows where the function
-	 * holding ip starts; a symbol before that start is another
-	 * function's, and so is one after lookup_ip (a return address past
-	 * the end of its caller, named from the cursor's exact ip).  Without
-	 * an FDE nothing can vouch for the name (ld.so's entry point, which
-	 * has none, reads "_dl_catch_error+0x26f0"): the caller does not ask.
-	 * No name beats a wrong one: module and module_off remain. */
+	/* 1: the name was cut to fit; keep what we got. */
+	if (pt_elf_image_symbol(e->fd, &e->elf, vaddr, name, sizeof(name), &start) < 0 || !name[0])
+		return 0;
+	/* The offset is relative to ip, also for a return address looked up
+	 * at ip - 1. */
+	o = ip - (lookup_ip - (vaddr - start));
+	/* A symbol may have no size (hand-written assembly), and a stripped
+	 * library has no symbol for its static functions: the closest symbol
+	 * below ip may be another function's (libunwind 1.6 named glibc's
+	 * __pthread_kill_implementation "pthread_key_delete+0x14c").  The FDE
+	 * knows where the function holding ip starts; a symbol before that
+	 * start is another function's.  Without an FDE nothing can vouch for
+	 * the name (ld.so's entry point, which has none, read
+	 * "_dl_catch_error+0x26f0"): the caller does not ask.  No name beats a
+	 * wrong one: module and module_off remain. */
 	if (ip - o < pi->start_ip || ip - o > lookup_ip)
 		return 0;
 	name[sizeof(name) - 1] = 0;
@@ -487,9 +690,8 @@ static struct sym *sym_slot(struct pt_unwinder *u, const struct pt_map *m, uint6
 
 /* fr->func, fr->off, and *info (an FDE covers the frame's code).  Files
  * (inode != 0) go through the symbol cache; the rest (anonymous memory,
- * [vdso]) asks libunwind every time. */
-static int name_func(struct walk *w, unw_cursor_t *c, struct pt_frame *fr, const struct pt_map *m,
-		     uint64_t lookup_ip, bool *info)
+ * [vdso]) has neither a file nor an FDE we could find. */
+static int name_func(struct walk *w, struct pt_frame *fr, const struct pt_map *m, uint64_t lookup_ip, bool *info)
 {
 	bool exact = lookup_ip == fr->ip;
 	struct sym *e = NULL;
@@ -508,7 +710,7 @@ static int name_func(struct walk *w, unw_cursor_t *c, struct pt_frame *fr, const
 		}
 	}
 	*info = proc_range(w->s->as, w->upt, lookup_ip, &pi);
-	if (*info && (err = lookup_func(c, fr->ip, lookup_ip, &pi, &func, &off)) < 0)
+	if (*info && m && (err = lookup_func(w, m, fr->ip, lookup_ip, &pi, &func, &off)) < 0)
 		goto out;
 	if (e) {
 		free(e->func);
@@ -625,7 +827,7 @@ static int walk_stack(struct walk *w, struct pt_stack *st, size_t *n)
 		uint64_t lookup_ip = *n > 0 && !after_sigreturn ? ip - 1 : ip;
 		const struct pt_map *m;
 		bool info;
-		if ((err = name_module(w, fr, lookup_ip, &m)) < 0 || (err = name_func(w, &c, fr, m, lookup_ip, &info)) < 0)
+		if ((err = name_module(w, fr, lookup_ip, &m)) < 0 || (err = name_func(w, fr, m, lookup_ip, &info)) < 0)
 			goto out;
 		(*n)++;
 		/* Without an FDE, unw_step() falls back to guessing a frame-
@@ -635,6 +837,9 @@ static int walk_stack(struct walk *w, struct pt_stack *st, size_t *n)
 		 * returns 0, the same "no more frames" as a real outermost
 		 * frame.  A frame we cannot vouch for ends the stack. */
 		if (!info) {
+			/* Why, when it is the module's file; asked now: leaf_return
+			 * may re-read the maps, which m points into. */
+			const char *why = m ? image_problem(w, m) : NULL;
 			uint64_t ret;
 			if (*n == 1 && leaf_return(w, ip, &ret)) {
 				/* Start over from the caller, as if the leaf had
@@ -650,7 +855,9 @@ static int walk_stack(struct walk *w, struct pt_stack *st, size_t *n)
 				after_sigreturn = false;
 				continue;
 			}
-			st->error = "no unwind info";
+			st->error = why ? pt_arena_printf(w->a, "no unwind info (%s)", why) : "no unwind info";
+			if (!st->error)
+				err = -ENOMEM;
 			goto out;
 		}
 		after_sigreturn = is_sigreturn(w, ip);
@@ -700,6 +907,7 @@ static int capture(struct pt_unwinder *u, pid_t tid, pid_t tgid, struct pt_arena
 		u->pages[i].addr = UINT64_MAX;
 	g_cur = &cur;
 	struct walk w = {.u = u, .s = s, .cur = &cur, .upt = cur.upt, .tid = tid, .a = a};
+	cur.w = &w;
 	err = walk_stack(&w, st, &n);
 	if (err < 0 || n == 0)
 		goto out;
