@@ -125,8 +125,8 @@ KEEP_FRAME void ut_level1(void)
 
 /* Forks a child that asks to be traced and runs body, which must stop it
  * with a signal; returns it in that signal-delivery-stop, *sig = the
- * signal. */
-static pid_t start_child(void (*body)(void), int *sig)
+ * signal.  KEEP_FRAME: chain_on_main_thread looks for this frame. */
+KEEP_FRAME static pid_t start_child(void (*body)(void), int *sig)
 {
 	pid_t pid = fork();
 	cr_assert(pid >= 0, "fork: %s", strerror(errno));
@@ -171,19 +171,23 @@ static pid_t start_chain(void)
  *
  * The child stops itself (TRACEME + SIGSTOP), we trace its clones, and
  * return the thread in the signal-delivery-stop of its raise(SIGSTOP). */
-static void *chain_thread(void *arg)
+KEEP_FRAME static void *chain_thread(void *arg)
 {
 	ut_level1();
 	return arg;
 }
 
-static void chain_thread_body(void)
+/* KEEP_FRAME, and no tail call to pthread_join: chain_in_order looks for
+ * this frame below the main thread's pthread_join (at -O3 it was inlined
+ * into start_child, and its call to pthread_join could be a jump). */
+KEEP_FRAME static void chain_thread_body(void)
 {
 	pthread_t th;
 	raise(SIGSTOP);
 	if (pthread_create(&th, NULL, chain_thread, NULL) != 0)
 		_exit(94);
 	pthread_join(th, NULL);
+	g_sink++;
 }
 
 static pid_t start_thread_chain(pid_t *tid)
