@@ -166,8 +166,7 @@ static pid_t start_chain(void)
 /* The same chain on a second thread: below ut_level1 is then only our
  * thread function, glibc's start_thread and clone3, whose CFI marks the
  * outermost frame, so the stack must end cleanly.  (The main thread's
- * stack runs through Criterion's runner, and Criterion's sandbox mprotects
- * a page of its own text: see docs/stacks.md on split mappings.)
+ * stack runs through Criterion's runner, whatever that does.)
  *
  * The child stops itself (TRACEME + SIGSTOP), we trace its clones, and
  * return the thread in the signal-delivery-stop of its raise(SIGSTOP). */
