@@ -112,6 +112,7 @@ struct image {
 	int fd;                     /* -1: no usable file */
 	uint64_t last;              /* LRU tick */
 	const char *why;            /* fd == -1: why (static) */
+	bool retry;                 /* the check failed for want of memory or I/O: not kept */
 	struct pt_elf_image elf;
 };
 
@@ -537,7 +538,9 @@ static void image_load(struct image *e, pid_t tid, const struct pt_map *m)
 		e->why = "module file not found as mapped (deleted or replaced)";
 		return;
 	}
-	pt_elf_image_check(e->fd, &e->elf);
+	/* A malformed file is a verdict to keep; running out of memory or a
+	 * failed read is not. */
+	e->retry = pt_elf_image_check(e->fd, &e->elf) < 0;
 	if (e->elf.error || (e->elf.eh_error && e->elf.sym_error)) {
 		e->why = e->elf.error ? e->elf.error : e->elf.eh_error;
 		close(e->fd);
@@ -572,6 +575,8 @@ static struct image *image_of(struct walk *w, const struct pt_map *m)
 	if (e->inode && e->fd >= 0)
 		close(e->fd);
 	image_load(e, w->tid, m);
+	if (e->retry)
+		e->inode = 0;       /* valid for this caller, found by no other */
 found:
 	e->last = ++u->image_tick;
 	return e;
