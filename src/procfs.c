@@ -484,6 +484,26 @@ static bool key_is(const char *k, size_t klen, const char *want)
 	return strlen(want) == klen && !memcmp(k, want, klen);
 }
 
+/* "NSpid:\t4733\t12\t1": positive pids separated by blanks.  All or
+ * nothing: a partial list would put a pid at the wrong nesting level. */
+static void parse_nspid(const char *p, const char *end, struct pt_proc_status *out)
+{
+	uint8_t n = 0;
+	out->nspid_n = 0;
+	for (;;) {
+		pid_t id;
+		skip_blanks(&p, end);
+		if (p == end)
+			break;
+		if (n == PT_NSPID_MAX || !scan_pid(&p, end, &id) || id <= 0)
+			return;
+		out->nspid[n++] = id;
+		if (p < end && *p != ' ' && *p != '\t')
+			return;
+	}
+	out->nspid_n = n;
+}
+
 int pt_procfs_parse_status(const char *buf, size_t len, struct pt_proc_status *out)
 {
 	bool have_name = false, have_state = false, have_pid = false;
@@ -525,6 +545,8 @@ int pt_procfs_parse_status(const char *buf, size_t len, struct pt_proc_status *o
 		} else if (key_is(k, klen, "PPid")) {
 			if (scan_pid(&val, le, &id))
 				out->ppid = id;
+		} else if (key_is(k, klen, "NSpid")) {
+			parse_nspid(val, le, out);
 		} else if (key_is(k, klen, "TracerPid")) {
 			if (scan_pid(&val, le, &id))
 				out->tracer_pid = id;
@@ -591,7 +613,7 @@ int pt_procfs_parse_stat(const char *buf, size_t len, struct pt_proc_stat *out)
 	if (!expect(&p, end, ' ') || p >= end || *p == ' ' || *p == '\n')
 		goto out;
 	out->state = *p++;
-	/* Fields 4..22; we keep 4 (ppid), 5 (pgrp), 6 (session), 22 (starttime). */
+	/* Fields 4..22; we keep 4 (ppid), 5 (pgrp), 6 (session), 9 (flags), 22 (starttime). */
 	for (int field = 4; field <= 22; field++) {
 		int64_t v;
 		uint64_t u;
@@ -607,6 +629,10 @@ int pt_procfs_parse_stat(const char *buf, size_t len, struct pt_proc_stat *out)
 			goto out;
 		if ((field == 4 || field == 5 || field == 6) && (v < INT_MIN || v > INT_MAX))
 			goto out;
+		if (field == 9 && (v < 0 || v > UINT32_MAX))
+			goto out;
+		if (field == 9)
+			out->flags = (uint32_t)v;
 		if (field == 4)
 			out->ppid = (pid_t)v;
 		else if (field == 5)

@@ -68,11 +68,21 @@ int pt_procfs_read_auxv32(pid_t pid, struct pt_auxv *out);
 
 /* ---- /proc/PID/status ---- */
 
+/* Pid namespaces nest at most 32 deep below the initial one (the kernel's
+ * MAX_PID_NS_LEVEL), so an NSpid line has at most 33 entries. */
+#define PT_NSPID_MAX 33
+
 struct pt_proc_status {
 	char name[64];          /* "Name:" as the kernel printed it (it escapes \n and \\), cut to 63 bytes */
 	char state;             /* 'R', 'S', 'D', 'T', 't', 'Z', 'X', ... or 0 when absent */
 	pid_t tgid, pid, ppid, tracer_pid;
 	uint64_t sig_pnd, shd_pnd, sig_blk, sig_ign, sig_cgt;
+	/* "NSpid:": the task's pid in the pid namespace of the /proc we read
+	 * (ours), then in each nested one down to its own (the last entry).
+	 * nspid_n == 0: no such line (kernel < 4.1) or a malformed one; a
+	 * line with more than PT_NSPID_MAX entries counts as malformed. */
+	pid_t nspid[PT_NSPID_MAX];
+	uint8_t nspid_n;
 };
 
 /* -EINVAL unless at least "Name:", "State:" and "Pid:" were found. */
@@ -86,6 +96,7 @@ struct pt_proc_stat {
 	char comm[64];          /* between the first '(' and the LAST ')', cut to 63 bytes */
 	char state;
 	pid_t ppid, pgrp, session;
+	uint32_t flags;         /* field 9: the kernel's PF_* (PF_EXITING is 0x4) */
 	uint64_t starttime;     /* field 22, clock ticks since boot */
 };
 

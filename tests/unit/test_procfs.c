@@ -302,6 +302,7 @@ Test(procfs, stat_weird_comm)
 	cr_assert_eq(st.pgrp, 4242);
 	cr_assert_eq(st.session, 4242);
 	cr_assert_eq(st.starttime, 123456789);
+	cr_assert_eq(st.flags, 4194560);
 	/* every cut before starttime fails cleanly */
 	const char *st22 = strstr(buf, "123456789");
 	for (size_t l = 0; l < (size_t)(st22 - buf); l++) {
@@ -326,6 +327,7 @@ Test(procfs, stat_captured_and_live)
 	cr_assert_eq(st.pgrp, 4730);
 	cr_assert_eq(st.session, 2459);
 	cr_assert_eq(st.starttime, 32564);
+	cr_assert_eq(st.flags, 4194304);   /* PF_RANDOMIZE */
 	free(buf);
 
 	cr_assert_eq(pt_procfs_read_stat(getpid(), &st), 0);
@@ -370,6 +372,8 @@ Test(procfs, status_captured)
 	cr_assert_eq(st.sig_ign, 6);
 	cr_assert_eq(st.sig_blk, 0);
 	cr_assert_eq(st.sig_cgt, 0);
+	cr_assert_eq(st.nspid_n, 1);
+	cr_assert_eq(st.nspid[0], 4733);
 	/* every prefix: no overread; ok only once Pid: is in */
 	for (size_t l = 0; l <= len; l++) {
 		char *p = malloc(l ? l : 1);
@@ -394,6 +398,53 @@ Test(procfs, status_captured)
 	free(p);
 }
 
+/* NSpid: one pid per nesting level, all or nothing, bounded. */
+Test(procfs, status_nspid)
+{
+	struct pt_proc_status st;
+	size_t len;
+	char *p = exact("Name:\tsleep\nState:\tS\nPid:\t4733\nNSpid:\t4733\t12\t3\nPPid:\t4730\n", &len);
+	cr_assert_eq(pt_procfs_parse_status(p, len, &st), 0);
+	cr_assert_eq(st.nspid_n, 3);
+	cr_assert_eq(st.nspid[0], 4733);
+	cr_assert_eq(st.nspid[1], 12);
+	cr_assert_eq(st.nspid[2], 3);
+	cr_assert_eq(st.ppid, 4730);
+	free(p);
+	/* the last line, without its newline */
+	p = exact("Name:\tx\nState:\tS\nPid:\t9\nNSpid:\t9 1", &len);
+	cr_assert_eq(pt_procfs_parse_status(p, len, &st), 0);
+	cr_assert_eq(st.nspid_n, 2);
+	cr_assert_eq(st.nspid[1], 1);
+	free(p);
+	/* garbage, zero, negative, trailing junk: no list rather than a wrong one */
+	static const char *const bad[] = {"NSpid:\t9\tx\n", "NSpid:\t9\t0\n", "NSpid:\t9\t-1\n",
+					  "NSpid:\t9\t7z\n", "NSpid:\t99999999999\n", "NSpid:\n"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[128];
+		snprintf(text, sizeof(text), "Name:\tx\nState:\tS\nPid:\t9\n%s", bad[i]);
+		p = exact(text, &len);
+		cr_assert_eq(pt_procfs_parse_status(p, len, &st), 0, "%s", bad[i]);
+		cr_assert_eq(st.nspid_n, 0, "%s", bad[i]);
+		free(p);
+	}
+	/* 33 levels fit (the kernel's limit), 34 do not */
+	char text[512];
+	int off = snprintf(text, sizeof(text), "Name:\tx\nState:\tS\nPid:\t9\nNSpid:");
+	for (int i = 0; i < PT_NSPID_MAX; i++)
+		off += snprintf(text + off, sizeof(text) - (size_t)off, "\t%d", 100 + i);
+	p = exact(text, &len);
+	cr_assert_eq(pt_procfs_parse_status(p, len, &st), 0);
+	cr_assert_eq(st.nspid_n, PT_NSPID_MAX);
+	cr_assert_eq(st.nspid[PT_NSPID_MAX - 1], 100 + PT_NSPID_MAX - 1);
+	free(p);
+	snprintf(text + off, sizeof(text) - (size_t)off, "\t7\n");
+	p = exact(text, &len);
+	cr_assert_eq(pt_procfs_parse_status(p, len, &st), 0);
+	cr_assert_eq(st.nspid_n, 0);
+	free(p);
+}
+
 Test(procfs, status_live)
 {
 	sigset_t set;
@@ -406,6 +457,8 @@ Test(procfs, status_live)
 	cr_assert_eq(st.pid, getpid());
 	cr_assert_eq(st.tgid, getpid());
 	cr_assert_eq(st.ppid, getppid());
+	cr_assert_geq(st.nspid_n, 1);
+	cr_assert_eq(st.nspid[0], getpid());
 	cr_assert_eq(st.state, 'R');
 	cr_assert(st.sig_blk & (1ull << (SIGUSR1 - 1)));
 	cr_assert(st.sig_ign & (1ull << (SIGUSR2 - 1)));
