@@ -60,7 +60,7 @@ void pt_explain_event(FILE *f, const struct pt_event *ev)
 		if (w->err)
 			fprintf(f, "    = %d's wait failed: %s.\n", pid,
 				w->err == ECHILD ? "it has no (more) children to wait for" : "see the errno");
-		else if (w->child <= 0)
+		else if (w->child <= 0 && w->child_ns <= 0)
 			fprintf(f, "    = %d asked with WNOHANG: no child has changed state yet, so wait returned 0 "
 				   "at once instead of blocking.\n", pid);
 		else if (w->status.kind == PT_WS_STOPPED)
@@ -72,6 +72,9 @@ void pt_explain_event(FILE *f, const struct pt_event *ev)
 		else
 			fprintf(f, "    = %d collected the exit status of child %d; the zombie's last trace in the "
 				   "process table is freed.\n", pid, (int)w->child);
+		if (!w->err && w->child_ns > 0)
+			fprintf(f, "      (%d lives in a nested pid namespace: it knows that child as %d.)\n", pid,
+				(int)w->child_ns);
 		break;
 	}
 	case PT_EV_SIGNAL:
@@ -104,6 +107,10 @@ void pt_explain_event(FILE *f, const struct pt_event *ev)
 		if (ev->u.reap.autoreap)
 			fprintf(f, "    = %d's parent ignores SIGCHLD (or set SA_NOCLDWAIT), so the kernel freed %d at "
 				   "once: it never stayed a zombie.\n", pid, pid);
+		else if (ev->u.reap.pidns_teardown)
+			fprintf(f, "    = %d was killed because %d, pid 1 of its pid namespace, exited: the kernel "
+				   "SIGKILLs every process left in a namespace whose init dies, and that init reaps "
+				   "them all on its way out.\n", pid, (int)ev->u.reap.by);
 		else if (ev->u.reap.by)
 			fprintf(f, "    = %d was a zombie for %.3f ms until its parent %d called wait.\n", pid,
 				(double)ev->u.reap.zombie_ns / 1e6, (int)ev->u.reap.by);
@@ -112,7 +119,11 @@ void pt_explain_event(FILE *f, const struct pt_event *ev)
 				pid);
 		break;
 	case PT_EV_REPARENT:
-		if (ev->u.reparent.to == 1)
+		if (pt_reparent_role(&ev->u.reparent) == PT_REAPER_PIDNS_INIT)
+			fprintf(f, "    = %d lost its parent %d and was adopted by %d, pid 1 of its pid namespace "
+				   "(a container's init): inside a namespace that process plays init's part and reaps "
+				   "the orphans.\n", pid, (int)ev->u.reparent.from, (int)ev->u.reparent.to);
+		else if (ev->u.reparent.to == 1)
 			fprintf(f, "    = %d lost its parent %d and was adopted by init (pid 1), which will reap it: "
 				   "this is how the double-fork trick makes a daemon.\n", pid, (int)ev->u.reparent.from);
 		else

@@ -16,12 +16,53 @@
 #include "pt/tracer.h"
 #include "pt/unwind.h"
 
+#define PT_PF_EXITING 0x4u     /* include/linux/sched.h: the task is in do_exit */
+
+/* Whether a is pid 1 of a nested pid namespace and on its way out.  When
+ * such an init exits, the kernel SIGKILLs every process left in its
+ * namespace and reaps them all in the init's exit path (zap_pid_ns_processes,
+ * with SIGCHLD set to SIG_IGN).  An init already gone from /proc (its parent
+ * may reap it before we get to its children's deaths) is recognised only if
+ * we learned earlier that it was one: when it waited, or adopted an orphan. */
+static bool ns_init_exiting(struct pt_proc *a)
+{
+	struct pt_proc_status st;
+	struct pt_proc_stat ss;
+	if (a->ns_teardown)
+		return true;
+	bool seen = pt_procfs_read_status(a->tgid, &st) == 0;
+	if (seen && st.nspid_n > 1 && st.nspid[st.nspid_n - 1] == 1)
+		a->ns_init = true;
+	if (!a->ns_init)
+		return false;
+	/* gone or dead: it has exited; alive: only while in do_exit */
+	if (seen && !a->dead && (pt_procfs_read_stat(a->tgid, &ss) != 0 || !(ss.flags & PT_PF_EXITING)))
+		return false;
+	a->ns_teardown = true;
+	return true;
+}
+
+/* For a SIGKILLed process whose reaper we did not see: the exiting
+ * namespace init among its ancestors that killed and reaped it, or NULL.
+ * A few /proc reads, only for such deaths. */
+static struct pt_proc *teardown_reaper(struct pt_proc *p)
+{
+	if (p->status.kind != PT_WS_SIGNALED || p->status.code != SIGKILL)
+		return NULL;
+	for (struct pt_proc *a = p->parent; a; a = a->parent)
+		if (ns_init_exiting(a))
+			return a;
+	return NULL;
+}
+
 static void emit_reap(struct pt_tracer *T, struct pt_proc *p, pid_t by, bool autoreap)
 {
 	struct pt_event ev = {.kind = PT_EV_REAP};
+	struct pt_proc *init = by || p->tgid == T->root ? NULL : teardown_reaper(p);
 	ev.u.reap.child = p->tgid;
-	ev.u.reap.by = by;
-	ev.u.reap.autoreap = autoreap;
+	ev.u.reap.by = init ? init->tgid : by;
+	ev.u.reap.autoreap = init ? false : autoreap;
+	ev.u.reap.pidns_teardown = init != NULL;
 	ev.u.reap.zombie_ns = pt_now_ns() - p->died_ns;
 	pt_tracer_emit(T, &ev, p->tgid, p->tgid);
 }
@@ -111,8 +152,26 @@ void pt_lifecycle_on_wait_done(struct pt_tracer *T, pid_t waiter_tgid, pid_t rea
 	}
 }
 
+/* Who `to` is to the orphans it adopts: pid 1 of our namespace, pid 1 of a
+ * nested one (its NSpid line ends in 1), or else a subreaper.  One /proc
+ * read per reparenting, which is rare. */
+static uint8_t reaper_role(struct pt_tracer *T, pid_t to)
+{
+	struct pt_proc_status st;
+	struct pt_proc *r = pt_proc_find(&T->tasks, to);
+	if (to == 1)
+		return PT_REAPER_INIT;
+	if (to > 0 && pt_procfs_read_status(to, &st) == 0 && st.nspid_n > 1 && st.nspid[st.nspid_n - 1] == 1) {
+		if (r)
+			r->ns_init = true;
+		return PT_REAPER_PIDNS_INIT;
+	}
+	return r && r->ns_init ? PT_REAPER_PIDNS_INIT : PT_REAPER_SUBREAPER;
+}
+
 /* The children of a dead process were re-parented by the kernel before its
- * death was reported; /proc tells us to whom (init or a subreaper). */
+ * death was reported; /proc tells us to whom (init, the init of their pid
+ * namespace, or a subreaper). */
 static void adopt_orphans(struct pt_tracer *T, struct pt_proc *dead)
 {
 	struct pt_proc *c = dead->first_child;
@@ -131,6 +190,7 @@ static void adopt_orphans(struct pt_tracer *T, struct pt_proc *dead)
 			struct pt_event ev = {.kind = PT_EV_REPARENT};
 			ev.u.reparent.from = dead->tgid;
 			ev.u.reparent.to = to;
+			ev.u.reparent.to_role = reaper_role(T, to);
 			pt_tracer_emit(T, &ev, c->tgid, c->tgid);
 			pt_proc_reparent(&T->tasks, c, to);
 			if (c->dead)

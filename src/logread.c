@@ -591,6 +591,8 @@ static void p_wait(struct pctx *c, json_object *o, struct pt_event *ev)
 	w->ret = get_int(c, o, "ret", true, INT64_MIN, INT64_MAX, 0);
 	w->err = get_errno(c, o, false);
 	w->child = get_pid(c, o, "child", false);
+	w->child_ns = get_pid(c, o, "child_ns", false);
+	w->id_pid = get_pid(c, o, "id_pid", false);
 	w->status = get_status(c, member(c, o, "status", json_type_object, false), false);
 }
 
@@ -635,12 +637,18 @@ static void p_reap(struct pctx *c, json_object *o, struct pt_event *ev)
 	ev->u.reap.by = get_pid(c, o, "by", false);     /* null: not seen */
 	ev->u.reap.autoreap = get_bool(c, o, "autoreap");
 	ev->u.reap.zombie_ns = get_u64(c, o, "zombie_ns", false);
+	ev->u.reap.pidns_teardown = get_bool(c, o, "pidns_teardown");
 }
 
 static void p_reparent(struct pctx *c, json_object *o, struct pt_event *ev)
 {
 	ev->u.reparent.from = get_pid(c, o, "from", true);
 	ev->u.reparent.to = get_pid(c, o, "to", true);
+	const char *role = get_name(c, o, "to_role", false);
+	int r = role ? pt_reaper_role_from_name(role) : PT_REAPER_UNSPEC;
+	if (r < 0)
+		perr(c, -EINVAL, "unknown reaper role \"%.32s\"", role);
+	ev->u.reparent.to_role = (uint8_t)(r < 0 ? PT_REAPER_UNSPEC : r);
 }
 
 static void p_end(struct pctx *c, json_object *o, struct pt_event *ev)

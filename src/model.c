@@ -373,6 +373,7 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 		p->reparented = true;
 		p->reparent_from = ev->u.reparent.from;
 		p->reparent_to = ev->u.reparent.to;
+		p->reparent_role = (uint8_t)pt_reparent_role(&ev->u.reparent);
 		p->t_reparent = ev->ts_ns;
 		return 0;
 	case PT_EV_END:

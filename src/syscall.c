@@ -4,9 +4,12 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "pt/procfs.h"
 #include "pt/tables.h"
 #include "pt/tracee_mem.h"
 #include "pt/tracer.h"
@@ -19,6 +22,121 @@
 static bool is_restart(int64_t rval)
 {
 	return rval <= -512 && rval >= -516;
+}
+
+/* ---- pid namespaces ----
+ *
+ * A waiter in a nested pid namespace gets its namespace's pids from wait4
+ * and waitid.  A process's namespace is fixed for its life (unshare and
+ * setns change only its children's), so we look once per process, at its
+ * first wait: one stat of /proc/PID/ns/pid, nothing more for a process in
+ * our namespace.  For a nested waiter we read each child's NSpid line while
+ * the child still exists (at the wait's entry: a child the wait reaps is gone
+ * from /proc by the exit stop) and translate the returned pid with it. */
+
+/* 1 when pid is in our pid namespace, or when we cannot tell (no
+ * /proc/PID/ns, no NSpid: nothing to translate with); else the entries of
+ * its NSpid line, i.e. its namespace's depth below ours plus one. */
+static uint8_t pidns_levels(struct pt_tracer *T, pid_t pid, bool *ns_init)
+{
+	char path[48];
+	struct stat st;
+	struct pt_proc_status ps;
+	if (!T->pidns_known) {
+		T->pidns_known = true;
+		if (stat("/proc/self/ns/pid", &st) == 0) {
+			T->pidns_dev = st.st_dev;
+			T->pidns_ino = st.st_ino;
+		}
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	if (!T->pidns_ino || stat(path, &st) != 0 || (st.st_dev == T->pidns_dev && st.st_ino == T->pidns_ino))
+		return 1;
+	if (pt_procfs_read_status(pid, &ps) != 0 || ps.nspid_n < 2)
+		return 1;
+	/* remembered: once it is gone from /proc nothing else can tell */
+	*ns_init = ps.nspid[ps.nspid_n - 1] == 1;
+	return ps.nspid_n;
+}
+
+/* Records c's pid as seen from a namespace `levels` deep (its parent's).
+ * Orphans keep it: their new reaper is in the same namespace as the dead
+ * parent (the kernel looks for a reaper only inside it). */
+static void note_ns_pid(struct pt_proc *c, uint8_t levels)
+{
+	struct pt_proc_status ps;
+	if (c->ns_pid || pt_procfs_read_status(c->tgid, &ps) != 0 || ps.nspid_n < levels)
+		return;
+	c->ns_levels = ps.nspid_n;
+	c->ns_pid = ps.nspid[levels - 1];
+	c->ns_init = ps.nspid_n > levels && ps.nspid[ps.nspid_n - 1] == 1;
+}
+
+/* The waiter's namespace; for a nested one, its children's pids in it. */
+static void pidns_prepare(struct pt_tracer *T, struct pt_task *t)
+{
+	struct pt_proc *w = t->proc;
+	if (!w)
+		return;
+	if (!w->ns_levels)
+		w->ns_levels = pidns_levels(T, t->tid, &w->ns_init);
+	if (w->ns_levels < 2)
+		return;
+	for (struct pt_proc *c = w->first_child; c; c = c->next_sibling)
+		note_ns_pid(c, w->ns_levels);
+}
+
+static bool same_end(struct pt_wstatus a, struct pt_wstatus b)
+{
+	return a.kind == b.kind && a.code == b.code;
+}
+
+/* Our pid of w's child whose pid in w's namespace is nspid, or 0.  With
+ * `ended` (the status a wait returned for it, maybe PT_WS_NONE), a child
+ * born and reaped within one wait, never seen in /proc, is matched when it
+ * is the only dead child we could not read that ended that way. */
+static pid_t ns_to_ours(struct pt_proc *w, pid_t nspid, const struct pt_wstatus *ended)
+{
+	struct pt_proc *unread = NULL;
+	int nunread = 0;
+	bool guess = ended && ended->kind != PT_WS_STOPPED && ended->kind != PT_WS_CONTINUED;
+	if (nspid <= 0)
+		return 0;
+	for (struct pt_proc *c = w->first_child; c; c = c->next_sibling) {
+		note_ns_pid(c, w->ns_levels);
+		if (c->ns_pid == nspid)
+			return c->tgid;
+		if (guess && !c->ns_pid && c->dead && (ended->kind == PT_WS_NONE || same_end(c->status, *ended))) {
+			unread = c;
+			nunread++;
+		}
+	}
+	return nunread == 1 ? unread->tgid : 0;
+}
+
+/* Rewrites child (and id) of a nested waiter's wait into our pids. */
+static void pidns_translate(struct pt_tracer *T, struct pt_task *t, struct pt_ev_wait *w)
+{
+	struct pt_proc *wp = t->proc;
+	if (!wp)
+		return;
+	if (!wp->ns_levels)     /* -p attached it inside the wait: no entry seen */
+		wp->ns_levels = pidns_levels(T, t->tid, &wp->ns_init);
+	if (wp->ns_levels < 2)
+		return;
+	pid_t seen = w->child;
+	if (seen > 0) {
+		w->child = ns_to_ours(wp, seen, &w->status);
+		if (w->child != seen)
+			w->child_ns = seen;
+	}
+	bool by_pid = w->idtype < 0 ? w->id > 0 : w->idtype == P_PID;
+	if (by_pid && w->id > 0 && w->id <= INT32_MAX) {
+		pid_t id = (pid_t)w->id;
+		pid_t ours = seen > 0 && id == seen ? w->child : ns_to_ours(wp, id, NULL);
+		if (ours > 0 && ours != id)
+			w->id_pid = ours;
+	}
 }
 
 /* Called for reported syscalls that return (loop.c filters out the
@@ -35,6 +153,8 @@ void pt_syscall_on_entry(struct pt_tracer *T, struct pt_task *t, const struct __
 	t->flags |= PT_T_IN_SYSCALL;
 	if (t->sc_kind == PT_SK_EXECVE || t->sc_kind == PT_SK_EXECVEAT)
 		pt_exec_on_entry(T, t);
+	else if (t->sc_kind == PT_SK_WAIT4 || t->sc_kind == PT_SK_WAITPID || t->sc_kind == PT_SK_WAITID)
+		pidns_prepare(T, t);
 }
 
 static void exit_exec_failed(struct pt_tracer *T, struct pt_task *t, int err)
@@ -105,6 +225,7 @@ static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool
 				w->status = pt_wstatus_from_raw(raw);
 		}
 	}
+	pidns_translate(T, t, w);
 	if (w->child > 0 && w->status.kind == PT_WS_NONE) {
 		/* waitpid(pid, NULL, 0): no status word to read, but a dead child
 		 * it returned was reaped, and we know how that child ended. */

@@ -581,6 +581,40 @@ int pt_exit_how_from_name(const char *name)
 	return name_index(exit_how_names, PT_EXIT__COUNT, name);
 }
 
+/* [PT_REAPER_UNSPEC] never reaches a log: writers resolve it first. */
+static const char *const reaper_role_names[PT_REAPER__COUNT] = {
+	[PT_REAPER_UNSPEC] = "?", [PT_REAPER_INIT] = "init", [PT_REAPER_SUBREAPER] = "subreaper",
+	[PT_REAPER_PIDNS_INIT] = "pidns-init",
+};
+
+const char *pt_reaper_role_name(unsigned role)
+{
+	return role < PT_REAPER__COUNT ? reaper_role_names[role] : unknown_name;
+}
+
+int pt_reaper_role_from_name(const char *name)
+{
+	int r = name_index(reaper_role_names, PT_REAPER__COUNT, name);
+	return r == PT_REAPER_UNSPEC ? -1 : r;
+}
+
+const char *pt_reaper_role_text(unsigned role)
+{
+	switch (role) {
+	case PT_REAPER_INIT: return "init";
+	case PT_REAPER_PIDNS_INIT: return "init of its pid namespace";
+	case PT_REAPER_SUBREAPER: return "subreaper";
+	default: return unknown_name;
+	}
+}
+
+enum pt_reaper_role pt_reparent_role(const struct pt_ev_reparent *r)
+{
+	if (r->to_role != PT_REAPER_UNSPEC && r->to_role < PT_REAPER__COUNT)
+		return (enum pt_reaper_role)r->to_role;
+	return r->to == 1 ? PT_REAPER_INIT : PT_REAPER_SUBREAPER;
+}
+
 /* ---- wait statuses ---- */
 
 struct pt_wstatus pt_wstatus_from_raw(int raw)

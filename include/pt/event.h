@@ -212,8 +212,14 @@ struct pt_ev_wait {
 	int options;
 	int64_t ret;
 	int err;                /* positive errno on failure */
-	pid_t child;            /* whose status was returned, 0 when none (WNOHANG) */
+	pid_t child;            /* whose status was returned (our pid), 0 when none (WNOHANG) */
 	struct pt_wstatus status;
+	/* A waiter in a nested pid namespace sees pids of that namespace: ret
+	 * and id are its numbers, child is ours.  child_ns is the child's pid
+	 * as the waiter saw it and id_pid our pid of the process id names, each
+	 * set only when it differs from ours (else 0). */
+	pid_t child_ns;
+	pid_t id_pid;
 };
 
 struct pt_ev_signal {       /* a signal was delivered to the task */
@@ -242,10 +248,24 @@ struct pt_ev_reap {
 	pid_t by;               /* reaper tgid, 0 when not seen (outside the trace or the kernel) */
 	bool autoreap;          /* SIGCHLD ignored / SA_NOCLDWAIT: the kernel reaped it */
 	uint64_t zombie_ns;
+	/* by is the init of a nested pid namespace that is exiting: the kernel
+	 * SIGKILLs everything in the namespace and that init reaps it all */
+	bool pidns_teardown;
+};
+
+/* Who adopted an orphan.  UNSPEC (a zeroed event, an old log): init when
+ * `to` is 1, else a subreaper (pt_reparent_role resolves it). */
+enum pt_reaper_role {
+	PT_REAPER_UNSPEC = 0,
+	PT_REAPER_INIT,         /* pid 1 of our pid namespace */
+	PT_REAPER_SUBREAPER,    /* PR_SET_CHILD_SUBREAPER */
+	PT_REAPER_PIDNS_INIT,   /* pid 1 of a nested pid namespace (a container's init) */
+	PT_REAPER__COUNT
 };
 
 struct pt_ev_reparent {
-	pid_t from, to;
+	pid_t from, to;         /* our pids */
+	uint8_t to_role;        /* enum pt_reaper_role */
 };
 
 struct pt_ev_end {
@@ -285,6 +305,12 @@ const char *pt_spawn_kind_name(unsigned kind);
 int pt_spawn_kind_from_name(const char *name);
 const char *pt_exit_how_name(unsigned how);
 int pt_exit_how_from_name(const char *name);
+/* "init", "subreaper", "pidns-init"; the role with UNSPEC resolved. */
+const char *pt_reaper_role_name(unsigned role);
+int pt_reaper_role_from_name(const char *name);    /* -1 if unknown */
+enum pt_reaper_role pt_reparent_role(const struct pt_ev_reparent *r);
+/* For people: "init", "init of its pid namespace", "subreaper". */
+const char *pt_reaper_role_text(unsigned role);
 
 /* Raw wait status <-> decoded form. */
 struct pt_wstatus pt_wstatus_from_raw(int raw);

@@ -74,6 +74,7 @@ struct pt_mproc {
 	pid_t reaper;               /* 0: outside the trace */
 	bool reparented;
 	pid_t reparent_from, reparent_to;
+	uint8_t reparent_role;      /* enum pt_reaper_role, resolved */
 	uint64_t t_reparent;
 
 	const char *fork_comm;      /* what it runs before any exec: its parent's program */

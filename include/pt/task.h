@@ -68,6 +68,13 @@ struct pt_proc {
 	bool exit_events;           /* its tasks report PTRACE_EVENT_EXIT */
 	uint64_t died_ns;
 	struct pt_wstatus status;   /* how it ended, once dead */
+	/* pid namespaces, learned lazily when it waits (syscall.c): the
+	 * entries of its NSpid line (1: our namespace; 0: not known yet), and
+	 * its pid as its parent's namespace shows it (0: not read) */
+	uint8_t ns_levels;
+	pid_t ns_pid;
+	bool ns_init;               /* pid 1 of a nested pid namespace, once we saw it */
+	bool ns_teardown;           /* such an init, seen exiting (lifecycle.c) */
 	/* the tree of processes we know, for orphan detection */
 	struct pt_proc *parent, *first_child, *next_sibling, *prev_sibling;
 	/* environment of the current image, for the env diff of the next exec */

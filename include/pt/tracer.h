@@ -58,6 +58,11 @@ struct pt_tracer {
 	size_t nheld;               /* tasks held at their first stop */
 	volatile sig_atomic_t interrupted;   /* the signal that asked us to stop */
 	bool shutting_down;
+	/* our own pid namespace (/proc/self/ns/pid), stat'ed at the first
+	 * wait: a waiter whose namespace differs sees other pids */
+	bool pidns_known;
+	dev_t pidns_dev;
+	ino_t pidns_ino;
 };
 
 uint64_t pt_now_ns(void);

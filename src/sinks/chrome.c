@@ -159,8 +159,8 @@ static void process(struct chrome *c, const struct pt_mproc *p)
 			p->reaped ? "true" : "false");
 	}
 	if (p->reparented) {
-		snprintf(name, sizeof(name), "reparented to %d%s", (int)p->reparent_to,
-			 p->reparent_to == 1 ? " (init)" : " (subreaper)");
+		snprintf(name, sizeof(name), "reparented to %d (%s)", (int)p->reparent_to,
+			 pt_reaper_role_text(p->reparent_role));
 		head(c, "i", name, "reparent", p->pid, p->pid, p->t_reparent);
 		fputs(",\"s\":\"p\"}", f);
 	}

@@ -397,8 +397,12 @@ static void write_event(struct pt_buf *f, const struct pt_event *ev)
 		pt_buf_printf(f, ",\"ret\":%" PRId64, w->ret);
 		if (w->err)
 			jerrno(f, w->err);
+		if (w->id_pid > 0)
+			pt_buf_printf(f, ",\"id_pid\":%d", (int)w->id_pid);
 		if (w->child > 0)
 			pt_buf_printf(f, ",\"child\":%d", (int)w->child);
+		if (w->child_ns > 0)
+			pt_buf_printf(f, ",\"child_ns\":%d", (int)w->child_ns);
 		if (w->status.kind != PT_WS_NONE) {
 			pt_buf_puts(f, ",\"status\":{");
 			jstatus_fields(f, w->status, false);
@@ -435,9 +439,14 @@ static void write_event(struct pt_buf *f, const struct pt_event *ev)
 			pt_buf_puts(f, "null");
 		pt_buf_printf(f, ",\"autoreap\":%s,\"zombie_ns\":%" PRIu64, ev->u.reap.autoreap ? "true" : "false",
 			ev->u.reap.zombie_ns);
+		if (ev->u.reap.pidns_teardown)
+			pt_buf_puts(f, ",\"pidns_teardown\":true");
 		break;
 	case PT_EV_REPARENT:
 		pt_buf_printf(f, ",\"from\":%d,\"to\":%d", (int)ev->u.reparent.from, (int)ev->u.reparent.to);
+		/* only when `to` alone does not tell it (1: init, else a subreaper) */
+		if (pt_reparent_role(&ev->u.reparent) != (ev->u.reparent.to == 1 ? PT_REAPER_INIT : PT_REAPER_SUBREAPER))
+			pt_buf_printf(f, ",\"to_role\":\"%s\"", pt_reaper_role_name(pt_reparent_role(&ev->u.reparent)));
 		break;
 	case PT_EV_END: {
 		const struct pt_ev_end *e = &ev->u.end;

@@ -282,8 +282,9 @@ static int account(struct stats *s, struct exits *x)
 		else
 			x->exited[p->status.code & 0xff]++;
 		g->n[C_BAD_EXITS] += p->exited && (p->status.kind != PT_WS_EXITED || p->status.code != 0);
-		x->to_init += p->reparented && p->reparent_to == 1;
-		x->to_subreaper += p->reparented && p->reparent_to != 1;
+		/* a pid namespace's init is that namespace's init */
+		x->to_init += p->reparented && p->reparent_role != PT_REAPER_SUBREAPER;
+		x->to_subreaper += p->reparented && p->reparent_role == PT_REAPER_SUBREAPER;
 		x->unreaped += p->exited && !p->reaped;
 		if (!p->reaped)
 			continue;

@@ -131,14 +131,34 @@ static void print_wait(FILE *f, const struct pt_ev_wait *w)
 		else
 			fprintf(f, "%d, ", w->idtype);
 	}
-	fprintf(f, "%" PRId64 ", %s) = ", w->id, pt_wait_options_str(w->options, buf, sizeof(buf)));
+	/* A waiter in a nested pid namespace: its numbers, then ours. */
+	fprintf(f, "%" PRId64, w->id);
+	if (w->id_pid > 0)
+		fprintf(f, " [pid %d]", (int)w->id_pid);
+	fprintf(f, ", %s) = ", pt_wait_options_str(w->options, buf, sizeof(buf)));
 	if (w->err) {
 		ret_errno(f, w->err);
 		arch_note(f, w->arch);
 		return;
 	}
 	fprintf(f, "%" PRId64, w->ret);
-	if (w->child > 0) {
+	if (w->child_ns > 0 && w->ret == w->child_ns) {     /* wait4: the pid is the return value */
+		if (w->child > 0)
+			fprintf(f, " [pid %d]", (int)w->child);
+		else
+			fputs(" [pid unknown]", f);
+		fputs(" (", f);
+		print_status(f, w->status);
+		fputc(')', f);
+	} else if (w->child_ns > 0) {    /* waitid: the pid is in the siginfo */
+		fprintf(f, " (%d ", (int)w->child_ns);
+		if (w->child > 0)
+			fprintf(f, "[pid %d] ", (int)w->child);
+		else
+			fputs("[pid unknown] ", f);
+		print_status(f, w->status);
+		fputc(')', f);
+	} else if (w->child > 0) {
 		fprintf(f, " (%d ", (int)w->child);
 		print_status(f, w->status);
 		fputc(')', f);
@@ -254,7 +274,9 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 		if (r->autoreap)
 			fputs("reaped by the kernel (its parent does not wait for children)", f);
 		else if (r->by)
-			fprintf(f, "reaped by %d after %.3f ms as a zombie", (int)r->by, (double)r->zombie_ns / 1e6);
+			fprintf(f, "reaped by %d after %.3f ms as a zombie%s", (int)r->by, (double)r->zombie_ns / 1e6,
+				r->pidns_teardown ? " (the exiting init of its pid namespace, which takes the whole "
+						    "namespace down)" : "");
 		else
 			fputs("reaped outside the trace", f);
 		fputc('\n', f);
@@ -262,8 +284,8 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 	}
 	case PT_EV_REPARENT:
 		prefix(t, ev);
-		fprintf(f, "orphaned: parent %d died, reparented to %d%s\n", (int)ev->u.reparent.from,
-			(int)ev->u.reparent.to, ev->u.reparent.to == 1 ? " (init)" : " (subreaper)");
+		fprintf(f, "orphaned: parent %d died, reparented to %d (%s)\n", (int)ev->u.reparent.from,
+			(int)ev->u.reparent.to, pt_reaper_role_text(pt_reparent_role(&ev->u.reparent)));
 		break;
 	case PT_EV_END:
 		prefix(t, ev);

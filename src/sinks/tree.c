@@ -101,8 +101,8 @@ static void notes(struct tree *t, struct pt_buf *b, const struct pt_mproc *p)
 	}
 	if (p->reparented) {
 		note_sep(b, &n);
-		pt_buf_printf(b, "orphan → reparented to %d %s", (int)p->reparent_to,
-			      p->reparent_to == 1 ? "(init)" : "(subreaper)");
+		pt_buf_printf(b, "orphan → reparented to %d (%s)", (int)p->reparent_to,
+			      pt_reaper_role_text(p->reparent_role));
 	}
 	if (p->nfailed) {
 		note_sep(b, &n);

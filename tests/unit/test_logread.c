@@ -250,6 +250,40 @@ Test(logread, wait)
 	cr_assert_eq(ev.u.wait.status.kind, PT_WS_CONTINUED);
 }
 
+/* A waiter in a nested pid namespace; its namespace's init adopting and
+ * reaping; an old log without the new fields. */
+Test(logread, pid_namespaces)
+{
+	struct pt_event ev;
+	read_line("{\"ev\":\"wait\",\"ts\":1,\"pid\":100,\"tgid\":100,\"syscall\":\"wait4\",\"id\":2,\"id_pid\":4321,"
+		  "\"options\":\"0\",\"ret\":2,\"child\":4321,\"child_ns\":2,\"status\":{\"exited\":0}}",
+		  &ev);
+	cr_assert_eq(ev.u.wait.id, 2);
+	cr_assert_eq(ev.u.wait.id_pid, 4321);
+	cr_assert_eq(ev.u.wait.ret, 2);
+	cr_assert_eq(ev.u.wait.child, 4321);
+	cr_assert_eq(ev.u.wait.child_ns, 2);
+	read_line("{\"ev\":\"wait\",\"ts\":1,\"pid\":100,\"tgid\":100,\"syscall\":\"wait4\",\"id\":-1,"
+		  "\"options\":\"0\",\"ret\":101,\"child\":101,\"status\":{\"exited\":0}}",
+		  &ev);
+	cr_assert_eq(ev.u.wait.child_ns, 0);
+	cr_assert_eq(ev.u.wait.id_pid, 0);
+	read_line("{\"ev\":\"reparent\",\"ts\":1,\"pid\":101,\"tgid\":101,\"from\":100,\"to\":4321,"
+		  "\"to_role\":\"pidns-init\"}",
+		  &ev);
+	cr_assert_eq(ev.u.reparent.to, 4321);
+	cr_assert_eq(pt_reparent_role(&ev.u.reparent), PT_REAPER_PIDNS_INIT);
+	read_line("{\"ev\":\"reparent\",\"ts\":1,\"pid\":101,\"tgid\":101,\"from\":100,\"to\":1}", &ev);
+	cr_assert_eq(pt_reparent_role(&ev.u.reparent), PT_REAPER_INIT, "absent: 1 is init");
+	read_line("{\"ev\":\"reparent\",\"ts\":1,\"pid\":101,\"tgid\":101,\"from\":100,\"to\":77}", &ev);
+	cr_assert_eq(pt_reparent_role(&ev.u.reparent), PT_REAPER_SUBREAPER, "absent: another pid is a subreaper");
+	read_line("{\"ev\":\"reap\",\"ts\":1,\"pid\":101,\"tgid\":101,\"child\":101,\"by\":4321,\"autoreap\":false,"
+		  "\"zombie_ns\":5,\"pidns_teardown\":true}",
+		  &ev);
+	cr_assert_eq(ev.u.reap.by, 4321);
+	cr_assert(ev.u.reap.pidns_teardown);
+}
+
 Test(logread, signals_exit_reap_reparent_end)
 {
 	struct pt_event ev;
@@ -393,6 +427,8 @@ Test(logread, errors_name_the_file_and_line)
 		 "unknown clone flags"},
 		{"{\"ev\":\"spawn\",\"ts\":1,\"pid\":1,\"tgid\":1,\"child\":2,\"kind\":\"spork\"}", "unknown spawn kind"},
 		{"{\"ev\":\"wait\",\"ts\":1,\"pid\":1,\"tgid\":1,\"id\":-1,\"options\":\"WHENEVER\",\"ret\":0}", "unknown wait options"},
+		{"{\"ev\":\"reparent\",\"ts\":1,\"pid\":1,\"tgid\":1,\"from\":1,\"to\":2,\"to_role\":\"godparent\"}",
+		 "unknown reaper role \"godparent\""},
 		{"{\"ev\":\"syscall\",\"ts\":1,\"pid\":1,\"tgid\":1,\"nr\":1,\"arch\":\"x86_64\",\"args\":[\"12\"],\"ret\":0}",
 		 "not a hex string"},
 		{"{\"ev\":\"syscall\",\"ts\":1,\"pid\":1,\"tgid\":1,\"nr\":1,\"arch\":\"pdp11\",\"args\":[],\"ret\":0}", "unknown arch"},
