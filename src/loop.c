@@ -505,6 +505,10 @@ static struct stop next_event(struct pt_tracer *T, struct round *q)
 		 * long; waiting for it would not be a detach. */
 		if (T->shutting_down && !T->opt->seccomp && T->tasks.tcount == 0)
 			return s;
+		/* About to block: what the sinks buffered goes to disk now, so a
+		 * SIGKILLed tracer loses nothing traced before this idle moment
+		 * (at most one write per sink, and only after new events). */
+		pt_sinks_flush(T->sinks);
 		pid_t pid = waitpid(-1, &s.status, __WALL);
 		if (pid > 0) {
 			s.pid = pid;

@@ -26,12 +26,14 @@ static bool is_dev_null(FILE *f)
 	       st.st_rdev == null.st_rdev;
 }
 
-static int add_sink(struct pt_sinks *ss, struct pt_sink *s)
+/* what and path name the sink in its error line ("the log 'x.jsonl'"). */
+static int add_sink(struct pt_sinks *ss, struct pt_sink *s, const char *what, const char *path)
 {
 	if (!s) {
 		fprintf(stderr, "ptrace-tour: out of memory\n");
 		return -1;
 	}
+	pt_sink_set_label(s, what, path);   /* -ENOMEM: the default name will do */
 	pt_sinks_add(ss, s);
 	return 0;
 }
@@ -89,20 +91,23 @@ int main(int argc, char **argv)
 	/* -o /dev/null (the usual companion of --log): formatting text nobody
 	 * reads was a sizeable part of the tracer's time. */
 	bool discard = is_dev_null(text);
-	if (!discard && add_sink(&sinks, pt_sink_text_new(text, text != stderr, &o.text)) < 0)
+	if (!discard && add_sink(&sinks, pt_sink_text_new(text, text != stderr, &o.text), "the output", o.out_path) < 0)
 		goto out;
 	if (discard && text != stderr)
 		fclose(text);
 	if (o.log_path) {
 		FILE *log = open_out(o.log_path, "the log");
-		if (!log || add_sink(&sinks, pt_sink_jsonl_new(log, true)) < 0)
+		if (!log || add_sink(&sinks, pt_sink_jsonl_new(log, true), "the log", o.log_path) < 0)
 			goto out;
 	}
-	if (o.text.summary && !discard && add_sink(&sinks, pt_report_sink_new("tree", text, false, &o.text)) < 0)
+	if (o.text.summary && !discard &&
+	    add_sink(&sinks, pt_report_sink_new("tree", text, false, &o.text), "the summary", o.out_path) < 0)
 		goto out;
 	for (size_t i = 0; i < o.nexports; i++) {
 		FILE *f = open_out(o.exports[i].path, "the export");
-		if (!f || add_sink(&sinks, pt_report_sink_new(o.exports[i].format, f, true, &o.text)) < 0)
+		if (!f ||
+		    add_sink(&sinks, pt_report_sink_new(o.exports[i].format, f, true, &o.text), "the export",
+			     o.exports[i].path) < 0)
 			goto out;
 	}
 
@@ -113,11 +118,10 @@ int main(int argc, char **argv)
 		pt_sinks_finish(&sinks);
 		goto out;
 	}
-	if ((rc = pt_sinks_finish(&sinks)) < 0) {
-		fprintf(stderr, "ptrace-tour: writing the output failed: %s\n", strerror(-rc));
-		status = exit_status ? exit_status : 1;
-		goto out;
-	}
+	/* An output that failed said so on stderr when it failed.  The exit
+	 * status stays the traced program's (strace-like, README): scripts
+	 * wrap `ptrace-tour -- cmd` to learn how cmd did. */
+	pt_sinks_finish(&sinks);
 	status = exit_status;
 out:
 	pt_sinks_destroy(&sinks);

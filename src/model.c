@@ -634,8 +634,11 @@ int pt_view_finish(struct pt_sink *s)
 {
 	struct pt_view *v = (struct pt_view *)s;
 	int rc = v->render(v);
-	if (fflush(v->out) != 0 || ferror(v->out))
-		rc = rc ? rc : -EIO;
+	/* While bytes are pending, fflush fails again with the errno of the
+	 * failed write (ENOSPC...); EIO only when nothing better is known. */
+	int e = fflush(v->out) != 0 ? errno : ferror(v->out) ? EIO : 0;
+	if (e && !rc)
+		rc = -e;
 	return rc;
 }
 

@@ -120,8 +120,10 @@ int pt_report_main(int argc, char **argv)
 		fprintf(stderr, "ptrace-tour report: %s\n", strerror(errno));
 		goto out;
 	}
+	pt_sink_set_label(s, "the output", out == stdout ? NULL : out_path);   /* -ENOMEM: "tree" will do */
+	sinks.who = "ptrace-tour report";
 	pt_sinks_add(&sinks, s);
-	while ((rc = pt_logread_next(r, &ev, err, sizeof(err))) > 0)
+	while (!s->err && (rc = pt_logread_next(r, &ev, err, sizeof(err))) > 0)
 		pt_sinks_emit(&sinks, &ev);
 	if (rc < 0) {
 		fprintf(stderr, "ptrace-tour report: %s\n", err);
@@ -129,9 +131,8 @@ int pt_report_main(int argc, char **argv)
 	}
 	if (err[0])
 		fprintf(stderr, "ptrace-tour report: %s\n", err);
-	if ((rc = pt_sinks_finish(&sinks)) < 0) {
-		fprintf(stderr, "ptrace-tour report: writing %s failed: %s\n", out == stdout ? "the output" : out_path,
-			strerror(-rc));
+	/* A failed output has said why already, in one line. */
+	if (pt_sinks_finish(&sinks) < 0) {
 		status = 1;
 		goto out;
 	}

@@ -4,36 +4,77 @@
 #define PT_SINK_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
+#include "pt/buf.h"
 #include "pt/event.h"
 
 struct pt_sink;
 
 struct pt_sink_ops {
 	const char *name;
-	/* 0 or -errno; an error stops nothing but is reported at the end. */
+	/* 0 or -errno.  A sink that fails is reported on stderr at once and
+	 * gets nothing more (the trace and the other sinks go on). */
 	int (*emit)(struct pt_sink *s, const struct pt_event *ev);
 	/* Flush everything (end of trace, or interrupted); called once. */
 	int (*finish)(struct pt_sink *s);
 	void (*destroy)(struct pt_sink *s);
+	/* Optional (last, so the views need not name it): write out what is
+	 * buffered, because the tracer is about to block and a SIGKILL must
+	 * not lose it (docs/trace-format.md).  0 or -errno. */
+	int (*flush)(struct pt_sink *s);
 };
 
 struct pt_sink {
 	const struct pt_sink_ops *ops;
 	struct pt_sink *next;
-	int err;            /* first error seen */
+	int err;            /* first error seen: the sink is fed no more */
+	char *label;        /* "the log 'x.jsonl'" in messages; NULL: ops->name */
 };
 
 /* The fan-out: every event goes to every sink, in the order they were added. */
 struct pt_sinks {
 	struct pt_sink *head, *tail;
+	bool dirty;         /* an event went out since the last pt_sinks_flush */
+	const char *who;    /* prefix of the error lines; NULL: "ptrace-tour" */
 };
 
 void pt_sinks_add(struct pt_sinks *ss, struct pt_sink *s);
+/* Names the sink in its error line: "WHAT 'PATH'" (path may be NULL).
+ * 0 or -ENOMEM (then the default name is used). */
+int pt_sink_set_label(struct pt_sink *s, const char *what, const char *path);
 void pt_sinks_emit(struct pt_sinks *ss, const struct pt_event *ev);
-/* Finishes every sink once; returns the first error of any sink, or 0. */
+/* Writes out what every sink buffered; a no-op unless an event went out
+ * since the last call, so the loop can call it before every blocking wait. */
+void pt_sinks_flush(struct pt_sinks *ss);
+/* Finishes every sink once; returns the first error of any sink, or 0.
+ * Every error has been reported on stderr already, in one line. */
 int pt_sinks_finish(struct pt_sinks *ss);
 void pt_sinks_destroy(struct pt_sinks *ss);
+
+/* Whole-line output for the sinks that write as they go (text, jsonl).
+ * Lines gather in buf and leave by write(2), never half a line at a time
+ * through stdio, so the file only ever holds whole lines, and a failed
+ * write keeps its errno.  On a regular file of our own a failed write is
+ * cut back (ftruncate) to the end of the last whole line on disk; a pipe,
+ * terminal or a file we share (stderr) cannot be cut back. */
+#define PT_LINEOUT_FLUSH (64 * 1024)    /* write at least this often */
+
+struct pt_lineout {
+	FILE *fp;
+	int fd;             /* fileno(fp); -1 for a stream with no fd (memstream) */
+	bool owns;          /* fp is closed by pt_lineout_free */
+	bool cut;           /* a regular file of our own: failed writes are cut back */
+	off_t good;         /* with cut: the end of the last whole line on disk */
+	struct pt_buf buf;  /* whole lines not written yet */
+};
+
+/* 0 or -errno (no memory); fp then still belongs to the caller. */
+int pt_lineout_init(struct pt_lineout *o, FILE *fp, bool owns);
+/* Writes buf out: 0, or -errno of the failed write (buf is then dropped). */
+int pt_lineout_flush(struct pt_lineout *o);
+/* Closes fp when owned, frees buf. */
+void pt_lineout_free(struct pt_lineout *o);
 
 /* Text output options (issue 2: -t/-tt/-ttt/-r; --explain). */
 enum pt_ts_mode { PT_TS_NONE = 0, PT_TS_TIME, PT_TS_TIME_US, PT_TS_EPOCH, PT_TS_RELATIVE };

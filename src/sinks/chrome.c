@@ -211,7 +211,7 @@ static int render(struct pt_view *v)
 	return 0;
 }
 
-static const struct pt_sink_ops chrome_ops = {"chrome", pt_view_emit, pt_view_finish, pt_view_destroy};
+static const struct pt_sink_ops chrome_ops = {"chrome", pt_view_emit, pt_view_finish, pt_view_destroy, NULL};
 
 struct pt_sink *pt_view_chrome_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {

@@ -154,7 +154,7 @@ static void cleanup(struct pt_view *v)
 	free(d->outside);
 }
 
-static const struct pt_sink_ops dot_ops = {"dot", pt_view_emit, pt_view_finish, pt_view_destroy};
+static const struct pt_sink_ops dot_ops = {"dot", pt_view_emit, pt_view_finish, pt_view_destroy, NULL};
 
 struct pt_sink *pt_view_dot_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {

@@ -1,8 +1,8 @@
 /* The JSON Lines trace log (docs/trace-format.md): one object per event.
  * Lines are gathered in our own buffer and written by whole lines with one
- * write(2) each time (the stream itself is unbuffered), so even a SIGKILLed
- * tracer never leaves half a line behind: it loses at most the lines still
- * in the buffer. */
+ * write(2) (pt_lineout), at least every 64 KiB and whenever the tracer is
+ * about to block (the flush op), so even a SIGKILLed tracer never leaves
+ * half a line behind and loses nothing traced before its last idle moment. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,13 +14,9 @@
 #include "pt/sink.h"
 #include "pt/tables.h"
 
-#define PT_JSONL_FLUSH (64 * 1024)
-
 struct jsonl {
 	struct pt_sink base;
-	FILE *out;
-	bool owns;
-	struct pt_buf lines;    /* whole lines waiting to be written */
+	struct pt_lineout out;  /* whole lines waiting to be written */
 };
 
 static void jstr(struct pt_buf *f, const char *s)
@@ -466,59 +462,41 @@ static void write_event(struct pt_buf *f, const struct pt_event *ev)
 	pt_buf_add(f, "}\n", 2);
 }
 
-static int flush_lines(struct jsonl *j)
-{
-	size_t n = j->lines.len;
-	j->lines.len = 0;
-	if (n && fwrite(j->lines.s, 1, n, j->out) != n)
-		return -EIO;
-	return 0;
-}
-
 static int jsonl_emit(struct pt_sink *s, const struct pt_event *ev)
 {
 	struct jsonl *j = (struct jsonl *)s;
-	write_event(&j->lines, ev);
-	if (j->lines.oom)
+	write_event(&j->out.buf, ev);
+	if (j->out.buf.oom)
 		return -ENOMEM;
-	return j->lines.len >= PT_JSONL_FLUSH ? flush_lines(j) : 0;
+	return j->out.buf.len >= PT_LINEOUT_FLUSH ? pt_lineout_flush(&j->out) : 0;
 }
 
-static int jsonl_finish(struct pt_sink *s)
+static int jsonl_flush(struct pt_sink *s)
 {
-	struct jsonl *j = (struct jsonl *)s;
-	int rc = flush_lines(j);
-	if (rc < 0 || fflush(j->out) != 0 || ferror(j->out))
-		return -EIO;
-	return 0;
+	return pt_lineout_flush(&((struct jsonl *)s)->out);
 }
 
 static void jsonl_destroy(struct pt_sink *s)
 {
 	struct jsonl *j = (struct jsonl *)s;
-	pt_buf_free(&j->lines);
-	if (j->owns)
-		fclose(j->out);
+	pt_lineout_free(&j->out);
 	free(j);
 }
 
-static const struct pt_sink_ops jsonl_ops = {"jsonl", jsonl_emit, jsonl_finish, jsonl_destroy};
+static const struct pt_sink_ops jsonl_ops = {
+	.name = "jsonl", .emit = jsonl_emit, .finish = jsonl_flush, .destroy = jsonl_destroy, .flush = jsonl_flush,
+};
 
 struct pt_sink *pt_sink_jsonl_new(FILE *fp, bool owns_fp)
 {
 	struct jsonl *j = calloc(1, sizeof(*j));
 	if (!j)
 		return NULL;
-	if (!pt_buf_reserve(&j->lines, 2 * PT_JSONL_FLUSH)) {
+	if (pt_lineout_init(&j->out, fp, owns_fp) < 0) {
 		free(j);
+		errno = ENOMEM;
 		return NULL;
 	}
 	j->base.ops = &jsonl_ops;
-	j->out = fp;
-	j->owns = owns_fp;
-	/* _IONBF: each fwrite of whole lines is one write(2).  Only for a real
-	 * file: glibc's memory streams do not take it. */
-	if (fileno(fp) >= 0)
-		setvbuf(fp, NULL, _IONBF, 0);
 	return &j->base;
 }

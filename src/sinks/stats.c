@@ -515,7 +515,7 @@ static void cleanup(struct pt_view *v)
 	free(s->slots);
 }
 
-static const struct pt_sink_ops stats_ops = {"stats", pt_view_emit, pt_view_finish, pt_view_destroy};
+static const struct pt_sink_ops stats_ops = {"stats", pt_view_emit, pt_view_finish, pt_view_destroy, NULL};
 
 struct pt_sink *pt_view_stats_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {

@@ -568,7 +568,7 @@ static void cleanup(struct pt_view *v)
 	free(g->row_of);
 }
 
-static const struct pt_sink_ops svg_ops = {"svg", pt_view_emit, pt_view_finish, pt_view_destroy};
+static const struct pt_sink_ops svg_ops = {"svg", pt_view_emit, pt_view_finish, pt_view_destroy, NULL};
 
 struct pt_sink *pt_view_svg_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {

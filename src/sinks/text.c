@@ -1,4 +1,10 @@
-/* Human-readable output, one line per event, strace-like. */
+/* Human-readable output, one line per event, strace-like.  Each event is
+ * formatted through stdio into a private stream whose bytes land in a
+ * pt_lineout buffer, and leaves by whole lines with one write(2): at once
+ * on a terminal, pipe or stderr (someone is watching, and the traced
+ * program may write there too), and on a file of our own (-o FILE) at
+ * least every 64 KiB and whenever the tracer is about to block. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +19,8 @@
 
 struct text {
 	struct pt_sink base;
-	FILE *out;
-	bool owns;
+	FILE *fmt;              /* the formatting stream: writes into out.buf */
+	struct pt_lineout out;
 	struct pt_text_opts o;
 	uint64_t realtime0;
 	uint64_t last_ts;
@@ -30,7 +36,7 @@ static void qstr(FILE *f, const char *s)
 
 static void prefix(struct text *t, const struct pt_event *ev)
 {
-	FILE *f = t->out;
+	FILE *f = t->fmt;
 	uint64_t wall = t->realtime0 + ev->ts_ns;
 	time_t secs = (time_t)(wall / 1000000000ull);
 	struct tm tm;
@@ -171,7 +177,7 @@ static void print_wait(FILE *f, const struct pt_ev_wait *w)
 static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 {
 	struct text *t = (struct text *)s;
-	FILE *f = t->out;
+	FILE *f = t->fmt;
 	char buf[256];
 	switch (ev->kind) {
 	case PT_EV_START:
@@ -302,33 +308,56 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 		pt_explain_event(f, ev);
 	if (ev->stack)
 		pt_textfmt_stack(f, ev->stack);
+	if (fflush(f) != 0 || t->out.buf.oom)
+		return -ENOMEM;
+	if (!t->out.cut || t->out.buf.len >= PT_LINEOUT_FLUSH)
+		return pt_lineout_flush(&t->out);
 	return 0;
 }
 
-static int text_finish(struct pt_sink *s)
+static int text_flush(struct pt_sink *s)
 {
-	struct text *t = (struct text *)s;
-	return fflush(t->out) == 0 && !ferror(t->out) ? 0 : -5;
+	return pt_lineout_flush(&((struct text *)s)->out);
 }
 
 static void text_destroy(struct pt_sink *s)
 {
 	struct text *t = (struct text *)s;
-	if (t->owns)
-		fclose(t->out);
+	fclose(t->fmt);
+	pt_lineout_free(&t->out);
 	free(t);
 }
 
-static const struct pt_sink_ops text_ops = {"text", text_emit, text_finish, text_destroy};
+static const struct pt_sink_ops text_ops = {
+	.name = "text", .emit = text_emit, .finish = text_flush, .destroy = text_destroy, .flush = text_flush,
+};
+
+/* The formatting stream's write: what stdio formatted lands in out.buf. */
+static ssize_t to_buf(void *cookie, const char *data, size_t n)
+{
+	struct pt_buf *b = cookie;
+	pt_buf_add(b, data, n);
+	return b->oom ? -1 : (ssize_t)n;
+}
 
 struct pt_sink *pt_sink_text_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {
 	struct text *t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
+	if (pt_lineout_init(&t->out, fp, owns_fp) < 0)
+		goto fail;
+	t->fmt = fopencookie(&t->out.buf, "w", (cookie_io_functions_t){.write = to_buf});
+	if (!t->fmt)
+		goto fail;
 	t->base.ops = &text_ops;
-	t->out = fp;
-	t->owns = owns_fp;
 	t->o = *o;
 	return &t->base;
+fail:
+	/* fp stays the caller's, as before */
+	t->out.owns = false;
+	pt_lineout_free(&t->out);
+	free(t);
+	errno = ENOMEM;
+	return NULL;
 }

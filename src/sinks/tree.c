@@ -166,7 +166,7 @@ static void cleanup(struct pt_view *v)
 	pt_buf_free(&t->rest);
 }
 
-static const struct pt_sink_ops tree_ops = {"tree", pt_view_emit, pt_view_finish, pt_view_destroy};
+static const struct pt_sink_ops tree_ops = {"tree", pt_view_emit, pt_view_finish, pt_view_destroy, NULL};
 
 struct pt_sink *pt_view_tree_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {
