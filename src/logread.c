@@ -25,6 +25,8 @@ struct pt_logread {
 	char *name;
 	char *line;
 	size_t cap;
+	char rbuf[64 * 1024];   /* read ahead: lines are cut out of it */
+	size_t rpos, rlen;
 	unsigned long lineno;
 	unsigned long nevents;
 	unsigned long cut;      /* the number of a last line cut short, or 0 */
@@ -777,6 +779,65 @@ static int at_end(struct pt_logread *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* The next line, with its '\n' when it has one, into r->line (NUL
+ * terminated): 1, 0 at the end of the input, or <0 with err set.  Bounded:
+ * no line may be longer than PT_LOGREAD_LINE_MAX or hold a NUL byte (the
+ * writer escapes every byte below 0x20), so /dev/zero or a binary file is
+ * refused at once instead of being read into memory until it runs out. */
+static int read_line(struct pt_logread *r, size_t *lenp, char *err, size_t errlen)
+{
+	size_t len = 0;
+	for (;;) {
+		if (r->rpos == r->rlen) {
+			r->rpos = 0;
+			r->rlen = fread(r->rbuf, 1, sizeof(r->rbuf), r->fp);
+			if (!r->rlen) {
+				if (ferror(r->fp)) {
+					snprintf(err, errlen, "%s: %s", r->name, strerror(errno ? errno : EIO));
+					return -EIO;
+				}
+				*lenp = len;
+				return len ? 1 : 0;
+			}
+		}
+		const char *p = r->rbuf + r->rpos;
+		size_t avail = r->rlen - r->rpos;
+		const char *nl = memchr(p, '\n', avail);
+		size_t take = nl ? (size_t)(nl - p) + 1 : avail;
+		const char *nul = memchr(p, 0, take);
+		if (nul) {
+			snprintf(err, errlen, "%s:%lu: a NUL byte at column %zu: not a JSONL log", r->name, r->lineno + 1,
+				 len + (size_t)(nul - p) + 1);
+			return -EINVAL;
+		}
+		if (take > PT_LOGREAD_LINE_MAX - len) {
+			snprintf(err, errlen, "%s:%lu: line longer than %u bytes (128 MiB): not a JSONL log", r->name,
+				 r->lineno + 1, PT_LOGREAD_LINE_MAX);
+			return -EINVAL;
+		}
+		if (len + take + 1 > r->cap) {
+			size_t cap = r->cap ? r->cap : 4096;
+			while (cap < len + take + 1)
+				cap *= 2;
+			char *l = realloc(r->line, cap);
+			if (!l) {
+				snprintf(err, errlen, "%s:%lu: %s", r->name, r->lineno + 1, strerror(ENOMEM));
+				return -ENOMEM;
+			}
+			r->line = l;
+			r->cap = cap;
+		}
+		memcpy(r->line + len, p, take);
+		len += take;
+		r->line[len] = 0;
+		r->rpos += take;
+		if (nl) {
+			*lenp = len;
+			return 1;
+		}
+	}
+}
+
 int pt_logread_next(struct pt_logread *r, struct pt_event *ev, char *err, size_t errlen)
 {
 	err[0] = 0;
@@ -787,25 +848,18 @@ int pt_logread_next(struct pt_logread *r, struct pt_event *ev, char *err, size_t
 	if (r->done)
 		return at_end(r, err, errlen);
 	for (;;) {
-		ssize_t n = getline(&r->line, &r->cap, r->fp);
-		if (n < 0) {
-			if (ferror(r->fp)) {
-				snprintf(err, errlen, "%s: %s", r->name, strerror(errno ? errno : EIO));
-				return -EIO;
-			}
+		size_t len;
+		int rc = read_line(r, &len, err, errlen);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
 			return at_end(r, err, errlen);
-		}
 		r->lineno++;
-		size_t len = (size_t)n;
-		bool complete = len && r->line[len - 1] == '\n';
+		bool complete = r->line[len - 1] == '\n';
 		while (len && strchr(" \t\r\n", r->line[len - 1]))
 			len--;
 		if (!len)
 			continue;     /* blank lines carry nothing */
-		if (len > INT_MAX) {
-			snprintf(err, errlen, "%s:%lu: the line is too long", r->name, r->lineno);
-			return -EINVAL;
-		}
 		/* json-c would decode a lone \udcXX (a byte that is not UTF-8,
 		 * docs/trace-format.md) to U+FFFD: premapped so dup_str() can
 		 * restore the byte. */

@@ -11,6 +11,13 @@
 
 struct pt_logread;
 
+/* The longest line read (docs/report.md).  The largest event the tracer
+ * can write is an exec with argv (256 KiB), maps before and after (4 MiB
+ * of /proc text each), 1024 fds, the environment diff (1 MiB before and
+ * after) and a 1024-frame stack, all at their caps: under 120 MiB even
+ * when every tracee byte is escaped to six ("\udcXX"). */
+#define PT_LOGREAD_LINE_MAX (128u << 20)
+
 /* Opens path ("-" reads stdin).  0, or -errno (the file cannot be opened). */
 int pt_logread_open(const char *path, struct pt_logread **r);
 /* Reads an open stream, which is not closed; name is used in messages. */

@@ -37,6 +37,9 @@ static void res_free(struct res *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* Seconds the next tool() runs may take before SIGALRM ends them (0: none). */
+static unsigned tool_alarm;
+
 /* Runs `ptrace-tour args...` with stdout and stderr captured. */
 static void tool(struct res *r, const char *const *args)
 {
@@ -57,6 +60,8 @@ static void tool(struct res *r, const char *const *args)
 		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
 			_exit(126);
+		if (tool_alarm)
+			alarm(tool_alarm);
 		execv(PT_TOOL, (char *const *)argv);
 		_exit(127);
 	}
@@ -410,6 +415,33 @@ Test(report, cut_logs_are_rendered_with_a_warning)
 	cr_assert(strstr(r.err, "no_end.jsonl: no end event (the tracer was killed?); rendering the rest"), "%s", r.err);
 	cr_assert(strstr(r.out, "the log has no end"), "%s", r.out);
 	res_free(&r);
+}
+
+/* What is not a log is refused at once, in one line naming file and line,
+ * exit 2: /dev/zero used to be read into memory at 1 GB/s.  The alarm
+ * bounds the time (and so the memory) a regression could take. */
+Test(report, not_a_log_is_refused_at_once)
+{
+	tool_alarm = 5;
+	expect(ARGS("report", "/dev/zero"), 2, "ptrace-tour report: /dev/zero:1: a NUL byte at column 1: not a JSONL log");
+
+	size_t len;
+	char *fixture = pt_t_read_file(LOGS "/shell.jsonl", &len);
+	cr_assert(fixture);
+	char *nl = strchr(fixture, '\n');
+	cr_assert(nl);
+	static const char bad[] = "{\"ev\":\"continued\",\0\"ts\":3,\"pid\":100,\"tgid\":100}\n";
+	const char *path = pt_t_scratch("nul.jsonl");
+	FILE *f = fopen(path, "w");
+	cr_assert(f);
+	cr_assert_eq(fwrite(fixture, 1, (size_t)(nl - fixture) + 1, f), (size_t)(nl - fixture) + 1);
+	cr_assert_eq(fwrite(bad, 1, sizeof(bad) - 1, f), sizeof(bad) - 1);
+	cr_assert_eq(fclose(f), 0);
+	free(fixture);
+	char want[4200];
+	snprintf(want, sizeof(want), "ptrace-tour report: %s:2: a NUL byte at column 19: not a JSONL log", path);
+	expect(ARGS("report", path), 2, want);
+	tool_alarm = 0;
 }
 
 /* ---- scale ---- */

@@ -485,3 +485,41 @@ Test(logread, missing_file)
 	cr_assert_eq(pt_logread_open("/nonexistent/trace.jsonl", &r), -ENOENT);
 	cr_assert_null(r);
 }
+
+/* ---- bounds: what is not a log is refused at once, in one line ---- */
+
+/* An endless line of 'x': a huge file without a newline, or a pipe. */
+static ssize_t endless_x(void *cookie, char *buf, size_t n)
+{
+	*(size_t *)cookie += n;
+	memset(buf, 'x', n);
+	return (ssize_t)n;
+}
+
+Test(logread, overlong_line_is_refused_within_the_bound)
+{
+	static size_t served;
+	struct pt_event ev;
+	close_reader();
+	g.fp = fopencookie(&served, "r", (cookie_io_functions_t){.read = endless_x});
+	cr_assert(g.fp);
+	cr_assert_eq(pt_logread_open_fp(g.fp, "t.jsonl", &g.r), 0);
+	cr_assert_eq(next(&ev), -EINVAL, "%s", g.err);
+	cr_assert_str_eq(g.err, "t.jsonl:1: line longer than 134217728 bytes (128 MiB): not a JSONL log");
+	cr_assert_eq(PT_LOGREAD_LINE_MAX, 128u << 20, "docs/report.md names the bound");
+	/* Read no further than the bound and one read-ahead. */
+	cr_assert_leq(served, PT_LOGREAD_LINE_MAX + (1u << 20), "read %zu bytes", served);
+}
+
+Test(logread, nul_byte_is_refused)
+{
+	static const char text[] = START "{\"ev\":\"continued\",\"ts\":3,\0\"pid\":100,\"tgid\":100}\n";
+	struct pt_event ev;
+	close_reader();
+	g.fp = fmemopen((void *)text, sizeof(text) - 1, "r");
+	cr_assert(g.fp);
+	cr_assert_eq(pt_logread_open_fp(g.fp, "t.jsonl", &g.r), 0);
+	cr_assert_eq(next(&ev), 1, "%s", g.err);
+	cr_assert_eq(next(&ev), -EINVAL, "%s", g.err);
+	cr_assert_str_eq(g.err, "t.jsonl:2: a NUL byte at column 26: not a JSONL log");
+}
