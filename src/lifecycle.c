@@ -85,14 +85,15 @@ static bool proc_exists(pid_t pid)
 }
 
 struct wait_scan {
-	pid_t tgid;
+	const struct pt_proc *parent;
 	bool waiting;
 };
 
 static void find_waiter(struct pt_task *t, void *arg)
 {
 	struct wait_scan *w = arg;
-	if (t->proc && t->proc->tgid == w->tgid && (t->flags & PT_T_IN_SYSCALL) &&
+	/* by pointer: a task may still refer to a removed record of a recycled tgid */
+	if (t->proc == w->parent && (t->flags & PT_T_IN_SYSCALL) &&
 	    (t->sc_kind == PT_SK_WAIT4 || t->sc_kind == PT_SK_WAITPID || t->sc_kind == PT_SK_WAITID))
 		w->waiting = true;
 }
@@ -122,7 +123,7 @@ static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 	 * last two apart, so with a wait in flight we decide when it returns. */
 	struct pt_proc_status st;
 	bool ignores = pt_procfs_read_status(parent->tgid, &st) == 0 && (st.sig_ign & (1ull << (SIGCHLD - 1)));
-	struct wait_scan w = {parent->tgid, false};
+	struct wait_scan w = {parent, false};
 	if (!ignores)
 		pt_tasks_each(&T->tasks, find_waiter, &w);
 	if (w.waiting) {
@@ -220,7 +221,9 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 	}
 	if (t->flags & PT_T_ANNOUNCED)
 		pt_tracer_emit(T, &ev, t->tid, tgid);
-	bool leader = p && t->tid == p->tgid;
+	/* A removed record (a recycled tgid's earlier life) is not the process
+	 * that died; and only a record the table still owns outlives t. */
+	bool leader = p && !p->removed && t->tid == p->tgid;
 	if (t->flags & PT_T_HELD)
 		T->nheld--;
 	pt_task_remove(&T->tasks, t);

@@ -515,6 +515,7 @@ static void p_spawn(struct pctx *c, json_object *o, struct pt_event *ev)
 	s->syscall = get_syscall(c, o, "syscall", &s->arch);
 	if (flags && pt_clone_flags_parse(flags, &s->flags) < 0)
 		perr(c, -EINVAL, "unknown clone flags \"%.64s\"", flags);
+	s->orphan = get_bool(c, o, "orphan");
 }
 
 static void p_exec(struct pctx *c, json_object *o, struct pt_event *ev)

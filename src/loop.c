@@ -99,8 +99,7 @@ static enum pt_arch arch_of_regs(const struct user_regs_struct *r)
 static void spawn_details(struct pt_tracer *T, struct pt_task *parent, int event, struct pt_ev_spawn *sp)
 {
 	struct user_regs_struct r;
-	sp->syscall = -1;
-	sp->flags = 0;
+	*sp = (struct pt_ev_spawn){.syscall = -1};
 	if (ptrace(PTRACE_GETREGS, parent->tid, NULL, &r) == 0) {
 		enum pt_arch arch = arch_of_regs(&r);
 		long nr = (long)(r.orig_rax & ~(uint64_t)X32_SYSCALL_BIT);
@@ -179,11 +178,135 @@ static void enable_exit_events(struct pt_tracer *T, struct pt_task *parent, stru
 		child->flags |= PT_T_NEED_OPTS;
 }
 
+/* The message of the event stop a queued report announced, or -1 when the
+ * task is no longer in that stop.  Reports are served after they were made
+ * (next_event drains several per wake-up), and a task SIGKILLed meanwhile
+ * has left its stop (ptrace fails with ESRCH) or sits in its
+ * PTRACE_EVENT_EXIT stop, whose message (the exit status: 9, 42<<8) a late
+ * GETEVENTMSG returns instead.  GETSIGINFO comes after GETEVENTMSG: a task
+ * leaves an event stop only when we restart it or it is killed, and a
+ * killed task never enters that kind of stop again, so the same event's
+ * si_code now means the message was read in the reported stop. */
+static int event_msg(pid_t tid, int event, unsigned long *msg)
+{
+	siginfo_t si;
+	if (ptrace(PTRACE_GETEVENTMSG, tid, NULL, msg) < 0 || ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) < 0)
+		return -1;
+	return si.si_signo == SIGTRAP && si.si_code == (SIGTRAP | (event << 8)) ? 0 : -1;
+}
+
+/* ---- children their parent could not name ---- */
+
+/* A task killed in its fork event stop took the new tid with it (the stale
+ * message is its exit status).  Its child, held at its first stop, still
+ * needs a spawn: remember who had the event, and the child itself when
+ * the registers at the task's exit stop show the fork call returning it. */
+static int add_hint(struct pt_tracer *T, const struct pt_task *parent, int event, pid_t child,
+		    const struct pt_ev_spawn *sp)
+{
+	const unsigned max = sizeof(T->hints) / sizeof(*T->hints);
+	for (unsigned i = 0; child && i < T->nhints; i++)
+		if (T->hints[i].tid == parent->tid && !T->hints[i].child) {
+			T->hints[i].child = child;      /* its stale event, now named */
+			T->hints[i].sp = *sp;
+			return (int)i;
+		}
+	if (T->nhints == max) {     /* the oldest goes: a bounded memory */
+		memmove(T->hints, T->hints + 1, (max - 1) * sizeof(*T->hints));
+		T->nhints--;
+	}
+	struct pt_creator_hint *h = &T->hints[T->nhints++];
+	*h = (struct pt_creator_hint){parent->tid, tgid_of(parent), parent->proc ? parent->proc->ppid : 0, child,
+				      event, {0}};
+	if (sp)
+		h->sp = *sp;
+	else
+		h->sp.syscall = -1;
+	return (int)T->nhints - 1;
+}
+
+static bool proc_dead(struct pt_tracer *T, pid_t tgid)
+{
+	struct pt_proc *p = pt_proc_find(&T->tasks, tgid);
+	return !p || p->dead;
+}
+
+/* The hint naming t's creator: one naming t itself; else, among those that
+ * name no child, a clone in t's process for a thread (its tgid never
+ * changes), one in the process /proc named as its parent (want_tgid) when
+ * that is a traced one, else one whose process is dead (t's parent had
+ * died before we read /proc: init adopted it).  -1 if none or ambiguous;
+ * -2 (not final) when only a process still dying (a stale event means its
+ * task was SIGKILLed) can be the creator: wait for its death.
+ * *same_tid: every candidate is one thread, so the hint names the creating
+ * thread and not just its process. */
+static int find_hint(struct pt_tracer *T, const struct pt_task *t, bool known, bool thread, pid_t want_tgid,
+		     bool final, bool *same_tid)
+{
+	int found = -1;
+	bool dying = false;
+	*same_tid = true;
+	for (unsigned i = 0; i < T->nhints; i++)
+		if (T->hints[i].child == t->tid)
+			return (int)i;
+	for (unsigned i = 0; i < T->nhints; i++) {
+		const struct pt_creator_hint *h = &T->hints[i];
+		if (h->child || (known && thread && h->event != PTRACE_EVENT_CLONE))
+			continue;
+		if (want_tgid && h->tgid != want_tgid)
+			continue;
+		if (!want_tgid && !proc_dead(T, h->tgid)) {
+			dying = true;
+			continue;
+		}
+		if (found < 0)
+			found = (int)i;
+		else if (T->hints[found].tgid != h->tgid)
+			return -1;
+		else if (T->hints[found].tid != h->tid)
+			*same_tid = false;
+	}
+	return found < 0 && dying && !final ? -2 : found;
+}
+
+static void drop_hint(struct pt_tracer *T, int i)
+{
+	memmove(&T->hints[i], &T->hints[i + 1], (T->nhints - (unsigned)i - 1) * sizeof(*T->hints));
+	T->nhints--;
+}
+
+/* Announces held t as the child of hint i, then reports its death or lets
+ * it run. */
+static void adopt_by_hint(struct pt_tracer *T, struct pt_task *t, int i, bool same_tid)
+{
+	struct pt_creator_hint h = T->hints[i];
+	drop_hint(T, i);
+	struct pt_ev_spawn sp = h.sp;
+	if (h.child != t->tid) {    /* the event's details went with the message */
+		bool thread = t->held_tgid ? t->held_tgid != t->tid : h.event == PTRACE_EVENT_CLONE;
+		sp = (struct pt_ev_spawn){.kind = thread ? PT_SPAWN_THREAD
+					  : h.event == PTRACE_EVENT_VFORK ? PT_SPAWN_VFORK : PT_SPAWN_FORK,
+					  .syscall = -1};
+		if (!same_tid)
+			h.tid = h.tgid;
+	}
+	announce(T, t, h.tid, h.tgid, h.ppid, &sp, false);
+	if (t->flags & PT_T_DIED)
+		pt_lifecycle_on_death(T, t, t->death_status);
+	else
+		release_held(T, t, 0);
+}
+
 static void on_new_task_event(struct pt_tracer *T, struct pt_task *parent, int event)
 {
 	unsigned long msg = 0;
-	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, NULL, &msg) < 0 || !msg)
+	/* A stale event names no child: the child, held at its first stop,
+	 * is let go when its parent dies (release_orphaned_held). */
+	if (event_msg(parent->tid, event, &msg) < 0 || !msg) {
+		add_hint(T, parent, event, 0, NULL);
 		return;
+	}
+	/* Validated: ctid is a tracee of ours (auto-attached by this fork). */
 	pid_t ctid = (pid_t)msg;
 	struct pt_task *child = pt_task_find(&T->tasks, ctid);
 	if (!child && !(child = pt_task_add(&T->tasks, ctid)))
@@ -194,6 +317,10 @@ static void on_new_task_event(struct pt_tracer *T, struct pt_task *parent, int e
 	announce(T, child, parent->tid, ptgid, parent->proc ? parent->proc->ppid : 0, &sp, true);
 	if (sp.kind == PT_SPAWN_THREAD && parent->proc && !parent->proc->exit_events)
 		enable_exit_events(T, parent, child);
+	if (child->flags & PT_T_DIED) {     /* killed while held: its death comes now */
+		pt_lifecycle_on_death(T, child, child->death_status);
+		return;
+	}
 	if (child->flags & PT_T_HELD) {
 		if (T->shutting_down && T->opt->seccomp)
 			kill(ctid, SIGKILL);
@@ -201,27 +328,60 @@ static void on_new_task_event(struct pt_tracer *T, struct pt_task *parent, int e
 	}
 }
 
-/* A new task's parent never reported it (the parent was killed between
- * creating it and its fork event): let it go, naming the parent we read
- * from /proc when we held it. */
+/* A new task's parent never named it: the parent was killed before its
+ * fork event stop (no report) or in it (a stale message, see add_hint).
+ * Once the parent is dead, name the creator a hint gives, else the parent
+ * /proc named when we held it, flagged `orphan` when that is not a traced
+ * process (the creator had died already: it is init or a subreaper). */
+struct release {
+	struct pt_tracer *T;
+	bool final;     /* the trace is over: decide with what we have */
+};
+
 static void release_orphaned_held(struct pt_task *t, void *arg)
 {
-	struct pt_tracer *T = arg;
+	struct release *rel = arg;
+	struct pt_tracer *T = rel->T;
 	if (!(t->flags & PT_T_HELD) || (t->flags & PT_T_ANNOUNCED))
 		return;
-	struct pt_proc *p = pt_proc_find(&T->tasks, t->held_tgid == t->tid ? t->held_ppid : t->held_tgid);
+	bool known = t->held_tgid > 0, thread = known && t->held_tgid != t->tid;
+	pid_t parent = !known ? 0 : thread ? t->held_tgid : t->held_ppid;
+	struct pt_proc *p = parent ? pt_proc_find(&T->tasks, parent) : NULL;
 	if (p && !p->dead)
 		return;
-	struct pt_ev_spawn sp = {.kind = t->held_tgid == t->tid ? PT_SPAWN_FORK : PT_SPAWN_THREAD, .syscall = -1};
-	pid_t parent = t->held_tgid == t->tid ? t->held_ppid : t->held_tgid;
+	bool same_tid;
+	int h = find_hint(T, t, known, thread, p || thread ? parent : 0, rel->final, &same_tid);
+	if (h == -2)
+		return;
+	if (h >= 0) {
+		adopt_by_hint(T, t, h, same_tid);
+		return;
+	}
+	if (!known) {
+		/* died before its first stop, and nothing says who made it:
+		 * there is nothing true to report */
+		T->nheld--;
+		pt_task_remove(&T->tasks, t);
+		return;
+	}
+	struct pt_ev_spawn sp = {.kind = thread ? PT_SPAWN_THREAD : PT_SPAWN_FORK, .syscall = -1, .orphan = !p};
 	announce(T, t, parent, parent, p ? p->ppid : 0, &sp, false);
-	release_held(T, t, 0);
+	if (t->flags & PT_T_DIED)
+		pt_lifecycle_on_death(T, t, t->death_status);
+	else
+		release_held(T, t, 0);
+}
+
+static void release_orphans(struct pt_tracer *T, bool final)
+{
+	struct release rel = {T, final};
+	if (T->nheld)
+		pt_tasks_each(&T->tasks, release_orphaned_held, &rel);
 }
 
 void pt_loop_release_orphans(struct pt_tracer *T)
 {
-	if (T->nheld)
-		pt_tasks_each(&T->tasks, release_orphaned_held, T);
+	release_orphans(T, false);
 }
 
 static void on_first_stop(struct pt_tracer *T, struct pt_task *t)
@@ -249,6 +409,12 @@ static void on_first_stop(struct pt_tracer *T, struct pt_task *t)
 	}
 	t->flags |= PT_T_HELD;
 	T->nheld++;
+	/* its parent's exit stop named it already */
+	for (unsigned i = 0; i < T->nhints; i++)
+		if (T->hints[i].child == t->tid) {
+			adopt_by_hint(T, t, (int)i, true);
+			break;
+		}
 }
 
 /* ---- stops ---- */
@@ -312,26 +478,43 @@ static void on_exit_event(struct pt_tracer *T, struct pt_task *t)
 {
 	unsigned long msg = 0;
 	struct user_regs_struct r;
-	ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &msg);
+	if (event_msg(t->tid, PTRACE_EVENT_EXIT, &msg) < 0) {
+		/* SIGKILLed in the stop: its death report tells how it ended */
+		resume(T, t, 0);
+		return;
+	}
 	t->exit_raw = (int)msg;
 	t->flags |= PT_T_EXITING;
 	if (T->opt->maps == PT_MAPS_EXIT && t->proc && t->tid == t->proc->tgid)
 		pt_exec_detail_on_exit(T, t);
 	if (T->unw && pt_task_exec_pending(t))
 		t->exec->exit_stack = pt_unwind_capture(T->unw, t->tid, tgid_of(t), &t->exec->arena);
+	/* The syscall this task is leaving through: exit vs exit_group; or a
+	 * fork whose event stop it was killed in, returning the new tid. */
+	const struct pt_syscall_desc *d = NULL;
+	if (ptrace(PTRACE_GETREGS, t->tid, NULL, &r) == 0)
+		d = pt_syscall_desc(arch_of_regs(&r), (long)(r.orig_rax & ~(uint64_t)X32_SYSCALL_BIT));
 	if (WIFSIGNALED(t->exit_raw)) {
 		t->exit_how = PT_EXIT_SIGNAL;
 	} else {
-		/* exit vs exit_group: the syscall this task is leaving through.  A
-		 * thread zapped by another's exit_group is elsewhere. */
+		/* A thread zapped by another's exit_group is elsewhere. */
 		t->exit_how = PT_EXIT_BY_OTHER;
-		if (ptrace(PTRACE_GETREGS, t->tid, NULL, &r) == 0) {
-			const struct pt_syscall_desc *d =
-				pt_syscall_desc(arch_of_regs(&r), (long)(r.orig_rax & ~(uint64_t)X32_SYSCALL_BIT));
-			if (d && !strcmp(d->name, "exit_group"))
-				t->exit_how = PT_EXIT_GROUP;
-			else if (d && !strcmp(d->name, "exit"))
-				t->exit_how = PT_EXIT_THREAD;
+		if (d && !strcmp(d->name, "exit_group"))
+			t->exit_how = PT_EXIT_GROUP;
+		else if (d && !strcmp(d->name, "exit"))
+			t->exit_how = PT_EXIT_THREAD;
+	}
+	if (d && (!strcmp(d->name, "fork") || !strcmp(d->name, "vfork") || !strcmp(d->name, "clone") ||
+		  !strcmp(d->name, "clone3"))) {
+		pid_t child = arch_of_regs(&r) == PT_ARCH_I386 ? (pid_t)(int32_t)r.rax : (pid_t)(int64_t)r.rax;
+		struct pt_task *c = child > 0 ? pt_task_find(&T->tasks, child) : NULL;
+		if (child > 0 && (!c || !(c->flags & PT_T_ANNOUNCED))) {
+			/* a child its (stale) event never named */
+			struct pt_ev_spawn sp;
+			spawn_details(T, t, !strcmp(d->name, "vfork") ? PTRACE_EVENT_VFORK : PTRACE_EVENT_FORK, &sp);
+			int h = add_hint(T, t, sp.kind == PT_SPAWN_THREAD ? PTRACE_EVENT_CLONE : PTRACE_EVENT_FORK, child, &sp);
+			if (c && (c->flags & PT_T_HELD))
+				adopt_by_hint(T, c, h, true);
 		}
 	}
 	resume(T, t, 0);
@@ -349,7 +532,10 @@ static void on_ptrace_event(struct pt_tracer *T, struct pt_task *t, int event)
 		break;
 	case PTRACE_EVENT_EXEC: {
 		unsigned long former = 0;
-		ptrace(PTRACE_GETEVENTMSG, t->tid, NULL, &former);
+		/* The exec happened; only a validated message says which thread
+		 * did it (a stale one is the exit status of a killed task). */
+		if (event_msg(t->tid, event, &former) < 0)
+			former = 0;
 		t = pt_exec_on_event(T, t, (pid_t)former);
 		/* The execve exit stop would only repeat "= 0": skip it. */
 		t->flags &= ~PT_T_IN_SYSCALL;
@@ -443,7 +629,8 @@ static void on_signal_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 	siginfo_t si;
 	struct pt_event ev = {.kind = PT_EV_SIGNAL};
 	ev.u.signal.sig = sig;
-	if (ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &si) == 0) {
+	/* si_signo: a task killed since its report is elsewhere (exit stop) */
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, NULL, &si) == 0 && si.si_signo == sig) {
 		ev.u.signal.code = si.si_code;
 		if (si.si_code <= 0 || sig == SIGCHLD)
 			ev.u.signal.sender = si.si_pid;
@@ -534,9 +721,24 @@ static bool dispatch(struct pt_tracer *T, struct stop s)
 	struct pt_task *t = pt_task_find(&T->tasks, s.pid);
 	if (WIFEXITED(s.status) || WIFSIGNALED(s.status)) {
 		T->stops[PT_STOP_DEATH]++;
-		if (t)
+		if (t && (t->flags & PT_T_HELD) && !(t->flags & PT_T_ANNOUNCED)) {
+			/* Died at its first stop, before its parent's event named
+			 * it: keep it for that event (or the orphan release), which
+			 * reports its spawn, then this death. */
+			t->flags |= PT_T_DIED;
+			t->death_status = s.status;
+		} else if (t) {
 			pt_lifecycle_on_death(T, t, s.status);
-		pt_loop_release_orphans(T);
+		} else if (!T->shutting_down && (t = pt_task_add(&T->tasks, s.pid))) {
+			/* A new task killed before its first stop (a pid waitpid
+			 * reports is ours): the same, once a hint names its creator. */
+			t->flags = PT_T_STARTED | PT_T_HELD | PT_T_DIED;
+			t->death_status = s.status;
+			T->nheld++;
+		}
+		/* at the end of the round: a stale fork event later in it may
+		 * still tell who made an orphan */
+		T->orphan_check = true;
 		return true;
 	}
 	if (!WIFSTOPPED(s.status))
@@ -609,17 +811,21 @@ static void install_handlers(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/* Only a live tracee's pid may be signalled: one with a task record that
+ * did not die.  Such a pid cannot be recycled: a tracee's pid stays taken
+ * until our waitpid consumes its death. */
 static void kill_proc(struct pt_proc *p, void *arg)
 {
-	(void)arg;
-	if (!p->dead && p->ntasks > 0)
+	struct pt_tracer *T = arg;
+	struct pt_task *leader = pt_task_find(&T->tasks, p->tgid);
+	if (!p->dead && p->ntasks > 0 && leader && leader->proc == p && !(leader->flags & PT_T_DIED))
 		kill(p->tgid, SIGKILL);
 }
 
 static void kill_held(struct pt_task *t, void *arg)
 {
 	struct pt_tracer *T = arg;
-	if (t->flags & PT_T_HELD) {
+	if ((t->flags & PT_T_HELD) && !(t->flags & PT_T_DIED)) {
 		kill(t->tid, SIGKILL);
 		release_held(T, t, 0);
 	}
@@ -631,10 +837,17 @@ static void interrupt_task(struct pt_task *t, void *arg)
 	/* Running tasks are interrupted into a stop, where dispatch detaches
 	 * them; a task in LISTEN is woken the same way.  Held tasks are in a
 	 * stop already: their pending stop report is consumed by the loop. */
-	if (!(t->flags & PT_T_HELD))
-		ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL);
-	else
+	if (t->flags & PT_T_DIED) {
+		T->nheld--;
+		pt_task_remove(&T->tasks, t);
+	} else if (!(t->flags & PT_T_HELD)) {
+		/* ESRCH: no tracee of ours has this tid any more (a record
+		 * whose end we never saw): no stop will come to detach it. */
+		if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0 && errno == ESRCH)
+			pt_task_remove(&T->tasks, t);
+	} else {
 		detach(T, t, t->tid, 0);
+	}
 }
 
 /* seccomp mode: a detached tracee keeps our filter, whose TRACE action then
@@ -645,7 +858,7 @@ static void begin_shutdown(struct pt_tracer *T)
 	struct itimerval off = {{0, 0}, {0, 0}};
 	T->shutting_down = true;
 	if (T->opt->seccomp) {
-		pt_procs_each(&T->tasks, kill_proc, NULL);
+		pt_procs_each(&T->tasks, kill_proc, T);
 		pt_tasks_each(&T->tasks, kill_held, T);
 	} else {
 		pt_tasks_each(&T->tasks, interrupt_task, T);
@@ -788,7 +1001,11 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 
 	struct round q = {.n = 0};
 	while (dispatch(&T, next_event(&T, &q)))
-		;
+		if (q.next == q.n && T.orphan_check) {
+			T.orphan_check = false;
+			pt_loop_release_orphans(&T);
+		}
+	release_orphans(&T, true);      /* children that died held, after the last round */
 
 	pt_lifecycle_finish(&T);
 	int status = pt_wstatus_shell_code(T.root_status);

@@ -33,12 +33,28 @@ static void free_exec(struct pt_exec_pending *e)
 	free(e);
 }
 
+static void free_proc(struct pt_proc *p)
+{
+	pt_arena_free(&p->env_arena);
+	free(p);
+}
+
+/* A task's reference to its proc is gone: a proc already out of the table
+ * dies with its last reference. */
+static void proc_unref(struct pt_proc *p)
+{
+	if (p && --p->ntasks == 0 && p->removed)
+		free_proc(p);
+}
+
 void pt_tasks_free(struct pt_tasks *ts)
 {
+	/* Tasks first: their references keep removed procs alive. */
 	for (size_t i = 0; ts->tb && i < ts->tcap; i++) {
 		struct pt_task *t = ts->tb[i];
 		while (t) {
 			struct pt_task *n = t->hnext;
+			proc_unref(t->proc);
 			free_exec(t->exec);
 			free(t);
 			t = n;
@@ -48,8 +64,7 @@ void pt_tasks_free(struct pt_tasks *ts)
 		struct pt_proc *p = ts->pb[i];
 		while (p) {
 			struct pt_proc *n = p->hnext;
-			pt_arena_free(&p->env_arena);
-			free(p);
+			free_proc(p);
 			p = n;
 		}
 	}
@@ -120,9 +135,10 @@ struct pt_task *pt_task_add(struct pt_tasks *ts, pid_t tid)
 
 void pt_task_attach(struct pt_task *t, struct pt_proc *p)
 {
-	t->proc = p;
 	if (p)
 		p->ntasks++;
+	proc_unref(t->proc);
+	t->proc = p;
 }
 
 struct pt_exec_pending *pt_task_exec_pending(struct pt_task *t)
@@ -136,8 +152,7 @@ void pt_task_remove(struct pt_tasks *ts, struct pt_task *t)
 {
 	unlink_task(ts, t);
 	ts->tcount--;
-	if (t->proc)
-		t->proc->ntasks--;
+	proc_unref(t->proc);
 	free_exec(t->exec);
 	free(t);
 }
@@ -239,8 +254,11 @@ void pt_proc_remove(struct pt_tasks *ts, struct pt_proc *p)
 	if (*pp)
 		*pp = p->hnext;
 	ts->pcount--;
-	pt_arena_free(&p->env_arena);
-	free(p);
+	p->hnext = NULL;
+	if (p->ntasks > 0)
+		p->removed = true;  /* its last task frees it (proc_unref) */
+	else
+		free_proc(p);
 }
 
 void pt_tasks_each(struct pt_tasks *ts, void (*fn)(struct pt_task *t, void *arg), void *arg)

@@ -174,6 +174,7 @@ struct pt_ev_spawn {
 	int syscall;            /* nr of fork/vfork/clone/clone3 in arch's numbering, -1 unknown */
 	uint8_t arch;           /* enum pt_arch of the call */
 	uint64_t flags;         /* clone flags (0 for fork/vfork) */
+	bool orphan;            /* creator unknown: pid is the parent /proc named (init, a subreaper) */
 };
 
 struct pt_ev_exec {

@@ -19,6 +19,7 @@ enum pt_task_flag {
 	PT_T_EXITING = 1u << 4,    /* PTRACE_EVENT_EXIT seen */
 	PT_T_HELD = 1u << 6,       /* new task held at its first stop until its parent's event */
 	PT_T_NEED_OPTS = 1u << 7,  /* give it the tracer's full options at its first stop */
+	PT_T_DIED = 1u << 8,       /* held: its death was reported before its spawn (death_status) */
 };
 
 /* What an execve entry left for the exec event or the failure. */
@@ -52,6 +53,7 @@ struct pt_task {
 	uint64_t sc_args[6];
 	uint8_t exit_how;           /* from PTRACE_EVENT_EXIT */
 	int exit_raw;               /* its status, for a task that never reports death */
+	int death_status;           /* PT_T_DIED: the wait status of its death report */
 	pid_t stop_sender;          /* sender of the last stop signal delivered */
 	pid_t held_ppid;            /* PT_T_HELD: the parent's tgid read from /proc */
 	pid_t held_tgid;
@@ -59,10 +61,20 @@ struct pt_task {
 	struct pt_task *hnext;
 };
 
+/* Ownership.  The table owns a proc from pt_proc_add until pt_proc_remove
+ * takes it out (it is then no longer found by tgid, in the process tree or
+ * by pt_procs_each).  Each task attached to it (pt_task_attach) holds a
+ * reference, counted by ntasks: a removed proc that tasks still point to
+ * stays allocated, marked `removed`, and is freed when its last task is
+ * removed or re-attached.  So t->proc is always valid for a task in the
+ * table, but it may name a process that is gone from the table (check
+ * `removed` before treating it as live, and compare procs by pointer).
+ * Tasks are owned by the table alone: pt_task_remove frees them. */
 struct pt_proc {
 	pid_t tgid;
 	pid_t ppid;                 /* real parent's tgid as we know it */
-	int ntasks;                 /* traced tasks alive in the group */
+	int ntasks;                 /* tasks attached: references to this record */
+	bool removed;               /* out of the table, alive only for its tasks */
 	bool dead;                  /* the leader reported death: a zombie or gone */
 	bool gone;                  /* dead and already out of /proc: reaped by a wait in flight, or by the kernel */
 	bool exit_events;           /* its tasks report PTRACE_EVENT_EXIT */
@@ -98,10 +110,13 @@ void pt_tasks_free(struct pt_tasks *ts);
 struct pt_task *pt_task_find(struct pt_tasks *ts, pid_t tid);
 /* A new task record (flags 0, no proc); NULL on ENOMEM. */
 struct pt_task *pt_task_add(struct pt_tasks *ts, pid_t tid);
-/* Drops the task; its proc loses one task but stays until pt_proc_remove. */
+/* Drops and frees the task and its reference to its proc (which is freed
+ * too if it was removed from the table and this was its last task). */
 void pt_task_remove(struct pt_tasks *ts, struct pt_task *t);
 /* Re-keys a task to a new tid (a non-leader thread that exec'd). */
 void pt_task_rekey(struct pt_tasks *ts, struct pt_task *t, pid_t tid);
+/* Points t at p (taking a reference), dropping its reference to any
+ * previous proc. */
 void pt_task_attach(struct pt_task *t, struct pt_proc *p);
 /* The task's side storage (exec in flight, exit maps/stack), made on first
  * use; NULL on ENOMEM. */
@@ -111,6 +126,8 @@ struct pt_proc *pt_proc_find(struct pt_tasks *ts, pid_t tgid);
 struct pt_proc *pt_proc_add(struct pt_tasks *ts, pid_t tgid, pid_t ppid);
 /* Moves p under the process new_ppid (NULL parent when it is not traced). */
 void pt_proc_reparent(struct pt_tasks *ts, struct pt_proc *p, pid_t new_ppid);
+/* Takes p out of the table and the process tree; frees it now if no task
+ * refers to it, else when the last one goes. */
 void pt_proc_remove(struct pt_tasks *ts, struct pt_proc *p);
 
 /* Iteration over every task (order unspecified); fn may remove the element

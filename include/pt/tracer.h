@@ -56,6 +56,16 @@ struct pt_tracer {
 	uint8_t sc_kind[PT_ARCH__COUNT][PT_SYSCALL_MAX];
 	uint64_t stops[PT_STOP__COUNT];
 	size_t nheld;               /* tasks held at their first stop */
+	/* Fork/vfork/clone events whose task was killed before we read the new
+	 * tid (loop.c): who created a held child its parent never named. */
+	struct pt_creator_hint {
+		pid_t tid, tgid, ppid;
+		pid_t child;            /* from the registers at its exit stop, 0 if unknown */
+		int event;              /* PTRACE_EVENT_FORK/VFORK/CLONE */
+		struct pt_ev_spawn sp;  /* with child: the call, from the same registers */
+	} hints[16];
+	unsigned nhints;
+	bool orphan_check;          /* a death was reported: release orphans when the round is done */
 	volatile sig_atomic_t interrupted;   /* the signal that asked us to stop */
 	bool shutting_down;
 	/* our own pid namespace (/proc/self/ns/pid), stat'ed at the first

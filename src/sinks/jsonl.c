@@ -330,6 +330,8 @@ static void write_event(struct pt_buf *f, const struct pt_event *ev)
 			jkey(f, "flags");
 			jstr(f, pt_clone_flags_str(s->flags, buf, sizeof(buf)));
 		}
+		if (s->orphan)
+			pt_buf_printf(f, ",\"orphan\":true");
 		break;
 	}
 	case PT_EV_EXEC: {
