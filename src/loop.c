@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -474,6 +475,22 @@ out:
 	resume(T, t, 0);
 }
 
+/* Whether the pid a fork call of task `by` returned (in by's pid
+ * namespace) is a tracee of ours, under the same pid, still alive: the
+ * fork may have returned long before (its child gone, the pid recycled),
+ * or made a CLONE_UNTRACED child.  Read only at the rare exit stop that
+ * leaves through a fork call. */
+static bool our_new_tracee(pid_t by, pid_t child)
+{
+	char path[64];
+	struct stat a, b;
+	struct pt_proc_status st;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)by);
+	if (stat(path, &a) < 0 || stat("/proc/self/ns/pid", &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+		return false;
+	return pt_procfs_read_status(child, &st) == 0 && st.tracer_pid == getpid();
+}
+
 static void on_exit_event(struct pt_tracer *T, struct pt_task *t)
 {
 	unsigned long msg = 0;
@@ -508,7 +525,7 @@ static void on_exit_event(struct pt_tracer *T, struct pt_task *t)
 		  !strcmp(d->name, "clone3"))) {
 		pid_t child = arch_of_regs(&r) == PT_ARCH_I386 ? (pid_t)(int32_t)r.rax : (pid_t)(int64_t)r.rax;
 		struct pt_task *c = child > 0 ? pt_task_find(&T->tasks, child) : NULL;
-		if (child > 0 && (!c || !(c->flags & PT_T_ANNOUNCED))) {
+		if (child > 0 && (!c || !(c->flags & PT_T_ANNOUNCED)) && our_new_tracee(t->tid, child)) {
 			/* a child its (stale) event never named */
 			struct pt_ev_spawn sp;
 			spawn_details(T, t, !strcmp(d->name, "vfork") ? PTRACE_EVENT_VFORK : PTRACE_EVENT_FORK, &sp);
@@ -721,7 +738,8 @@ static bool dispatch(struct pt_tracer *T, struct stop s)
 	struct pt_task *t = pt_task_find(&T->tasks, s.pid);
 	if (WIFEXITED(s.status) || WIFSIGNALED(s.status)) {
 		T->stops[PT_STOP_DEATH]++;
-		if (t && (t->flags & PT_T_HELD) && !(t->flags & PT_T_ANNOUNCED)) {
+		bool detaching = T->shutting_down && !T->opt->seccomp;
+		if (t && (t->flags & PT_T_HELD) && !(t->flags & PT_T_ANNOUNCED) && !detaching) {
 			/* Died at its first stop, before its parent's event named
 			 * it: keep it for that event (or the orphan release), which
 			 * reports its spawn, then this death. */
@@ -729,7 +747,7 @@ static bool dispatch(struct pt_tracer *T, struct stop s)
 			t->death_status = s.status;
 		} else if (t) {
 			pt_lifecycle_on_death(T, t, s.status);
-		} else if (!T->shutting_down && (t = pt_task_add(&T->tasks, s.pid))) {
+		} else if (!detaching && (t = pt_task_add(&T->tasks, s.pid))) {
 			/* A new task killed before its first stop (a pid waitpid
 			 * reports is ours): the same, once a hint names its creator. */
 			t->flags = PT_T_STARTED | PT_T_HELD | PT_T_DIED;
@@ -744,6 +762,13 @@ static bool dispatch(struct pt_tracer *T, struct stop s)
 	if (!WIFSTOPPED(s.status))
 		return true;
 	int sig = WSTOPSIG(s.status), event = s.status >> 16;
+	if (t && (t->flags & PT_T_DIED)) {
+		/* a stop from a pid we saw die: a new task got the pid (the dead
+		 * one's spawn was never named, so it goes unreported) */
+		T->nheld--;
+		pt_task_remove(&T->tasks, t);
+		t = NULL;
+	}
 	if (T->shutting_down && !T->opt->seccomp) {
 		detach(T, t, s.pid, (sig == (SIGTRAP | 0x80) || event) ? 0 : sig);
 		return true;
