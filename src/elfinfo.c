@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Where the bytes come from: a file descriptor, or memory. */
@@ -375,7 +376,7 @@ struct cache_ent {
 	bool used;
 	dev_t dev;
 	ino_t ino;
-	struct timespec mtim;
+	struct timespec mtim, ctim;
 	off_t size;
 	uint64_t last;          /* LRU tick */
 	struct pt_arena arena;  /* owns info's arrays and strings */
@@ -425,11 +426,31 @@ void pt_elf_cache_stats(const struct pt_elf_cache *c, struct pt_elf_cache_stats 
 	out->capacity = c->cap;
 }
 
+static bool same_time(struct timespec a, struct timespec b)
+{
+	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+}
+
+/* The mtime alone is no identity: anyone who can write the file can set it
+ * back (utimensat) after rewriting it in place with the same size.  The
+ * ctime cannot be set from user space: every write, chmod or utimensat
+ * moves it to "now". */
 static bool same_key(const struct cache_ent *e, const struct stat *st)
 {
-	return e->used && e->dev == st->st_dev && e->ino == st->st_ino &&
-	       e->mtim.tv_sec == st->st_mtim.tv_sec && e->mtim.tv_nsec == st->st_mtim.tv_nsec &&
-	       e->size == st->st_size;
+	return e->used && e->dev == st->st_dev && e->ino == st->st_ino && same_time(e->mtim, st->st_mtim) &&
+	       same_time(e->ctim, st->st_ctim) && e->size == st->st_size;
+}
+
+/* A ctime identifies the contents only if a later change cannot get the
+ * same ctime.  A change stamps the file with the clock as it is then, which
+ * is at least the coarse clock read before our fstat (and multigrain
+ * filesystems stamp a file whose ctime was just queried with a finer, newer
+ * value), so a ctime older than that reading cannot come back; a ctime
+ * from the same coarse tick could (git's "racily clean" index entries). */
+static bool ctime_settled(const struct stat *st, const struct timespec *before)
+{
+	return st->st_ctim.tv_sec < before->tv_sec ||
+	       (st->st_ctim.tv_sec == before->tv_sec && st->st_ctim.tv_nsec < before->tv_nsec);
 }
 
 /* A deep copy of src into the arena (error and section names are static). */
@@ -467,6 +488,7 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 		     struct pt_elf_info *out)
 {
 	struct stat st, st2;
+	struct timespec before;
 	struct cache_ent *ent = NULL;
 	int ret = 0, fd = -1;
 	if (!c) {
@@ -479,6 +501,9 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 		fail(out, "cannot open the file");
 		goto out;
 	}
+	/* The vDSO's coarse clock: no system call. */
+	if (clock_gettime(CLOCK_REALTIME_COARSE, &before))
+		before = (struct timespec){0};
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		fail(out, "cannot stat the file");
@@ -514,9 +539,11 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 			*out = ent->info;
 			goto out;
 		}
-		/* Changed while we read it: use the result once, do not keep it. */
-		if (fstat(fd, &st2) || st2.st_mtim.tv_sec != st.st_mtim.tv_sec ||
-		    st2.st_mtim.tv_nsec != st.st_mtim.tv_nsec || st2.st_size != st.st_size) {
+		/* Changed while we read it, or changed so recently that its next
+		 * change could carry the same ctime: use the result once, do
+		 * not keep it. */
+		if (fstat(fd, &st2) || !same_time(st2.st_mtim, st.st_mtim) || !same_time(st2.st_ctim, st.st_ctim) ||
+		    st2.st_size != st.st_size || !ctime_settled(&st, &before)) {
 			ret = copy_info(&ent->info, a, out);
 			goto out;
 		}
@@ -524,6 +551,7 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 		ent->dev = st.st_dev;
 		ent->ino = st.st_ino;
 		ent->mtim = st.st_mtim;
+		ent->ctim = st.st_ctim;
 		ent->size = st.st_size;
 		c->st.entries++;
 	}

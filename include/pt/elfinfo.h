@@ -31,7 +31,8 @@ int pt_elf_read_path(const char *path, struct pt_arena *a, struct pt_elf_info *o
 int pt_elf_read_mem(const void *buf, size_t len, struct pt_arena *a, struct pt_elf_info *out);
 
 /* ---- cache ----
- * Keyed by (st_dev, st_ino, st_mtim, st_size) of the opened file, so every
+ * Keyed by (st_dev, st_ino, st_mtim, st_ctim, st_size) of the opened file (a
+ * ctime newer than the start of the lookup is not kept: see elfinfo.c), so every
  * exec of /bin/sh parses it once; the result lives in cache-owned memory and
  * is copied into the caller's arena on each get (the caller may then write
  * the segments' map_index).  Least recently used entry evicted when full. */

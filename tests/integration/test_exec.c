@@ -304,3 +304,28 @@ Test(exec, bogus_section_table_does_not_stop_the_trace)
 	pt_t_assert(&r, pt_t_has(ex, "elf.error") || json_object_array_length(pt_t_get(ex, "elf.load")) > 0,
 		    "%s", pt_t_json(ex));
 }
+
+/* The ELF facts are those of the file that was executed: a same-size
+ * rewrite in place with the mtime set back is a different image. */
+Test(exec, rewritten_in_place_with_mtime_restored)
+{
+	const char *copy = pt_t_scratch("rewritten");
+	const char *args[] = {copy, NULL};
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "elf_rewrite", args);
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 0, "tracee exit %d", r.code);
+	json_object *ex[2] = {pt_t_find_str(&r, "exec", "path", copy, 0), pt_t_find_str(&r, "exec", "path", copy, 1)};
+	pt_t_assert(&r, ex[0] && ex[1], "two execs of %s", copy);
+	uint64_t entry;
+	struct load loads[16];
+	readelf_loads(copy, &entry, loads, 16);
+	pt_t_assert(&r, hex(ex[0], "elf.entry") != entry, "the first exec ran the old entry point: %s",
+		    pt_t_json(ex[0]));
+	pt_t_assert(&r, hex(ex[1], "elf.entry") == entry,
+		    "second exec: elf.entry 0x%" PRIx64 ", readelf of the new contents says 0x%" PRIx64,
+		    hex(ex[1], "elf.entry"), entry);
+	uint64_t bias = hex(ex[1], "layout.load_bias");
+	pt_t_assert(&r, bias != UINT64_MAX && bias % 4096 == 0, "load bias 0x%" PRIx64 " is not page-aligned", bias);
+	check_anatomy(&r, ex[1], copy);
+}

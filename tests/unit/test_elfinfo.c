@@ -16,6 +16,7 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "pt/arena.h"
@@ -780,6 +781,23 @@ Test(elfinfo, place_synthetic)
 
 /* ---- cache ---- */
 
+/* Waits (bounded) until the coarse clock has passed the file's ctime: only
+ * then does the cache keep what it parsed (ctime_settled in elfinfo.c). */
+static void settle(const char *path)
+{
+	struct stat st;
+	struct timespec now, ms = { 0, 1000000 };
+	cr_assert_eq(stat(path, &st), 0);
+	for (int i = 0; i < 5000; i++) {
+		clock_gettime(CLOCK_REALTIME_COARSE, &now);
+		if (now.tv_sec > st.st_ctim.tv_sec ||
+		    (now.tv_sec == st.st_ctim.tv_sec && now.tv_nsec > st.st_ctim.tv_nsec))
+			return;
+		nanosleep(&ms, NULL);
+	}
+	cr_assert_fail("the coarse clock never passed the ctime of %s", path);
+}
+
 Test(elfinfo, cache)
 {
 	struct pt_elf_cache *c = pt_elf_cache_create(2);
@@ -797,6 +815,10 @@ Test(elfinfo, cache)
 	store(b, bytes, len);
 	store(d, bytes, len);
 	store(txt, "hello\n", 6);
+	settle(a);
+	settle(b);
+	settle(d);
+	settle(txt);
 
 	cr_assert_eq(pt_elf_cache_get(c, a, &arena, &e1), 0);
 	cr_assert_null(e1.error);
@@ -822,6 +844,7 @@ Test(elfinfo, cache)
 	struct timespec ts[2] = { { .tv_sec = 1000000000, .tv_nsec = 0 },
 				  { .tv_sec = 1000000000, .tv_nsec = 0 } };
 	cr_assert_eq(utimensat(AT_FDCWD, a, ts, 0), 0);
+	settle(a);
 	cr_assert_eq(pt_elf_cache_get(c, a, &arena, &e1), 0);
 	cr_assert_eq(e1.entry, 0x1234);
 	pt_elf_cache_stats(c, &st);
@@ -829,6 +852,7 @@ Test(elfinfo, cache)
 	/* only the mtime changes: parsed again */
 	ts[1].tv_nsec = 5;
 	cr_assert_eq(utimensat(AT_FDCWD, a, ts, 0), 0);
+	settle(a);
 	cr_assert_eq(pt_elf_cache_get(c, a, &arena, &e1), 0);
 	pt_elf_cache_stats(c, &st);
 	cr_assert_eq(st.parses, 3);
@@ -855,6 +879,59 @@ Test(elfinfo, cache)
 	cr_assert_eq(st.parses, 6);
 	cr_assert_eq(pt_elf_cache_get(c, "/nonexistent", &arena, &e1), -ENOENT);
 	cr_assert_not_null(e1.error);
+	pt_elf_cache_destroy(c);
+	free(bytes);
+}
+
+/* Rewritten in place (same inode, same size) and the mtime set back: only
+ * the ctime tells, and it must. */
+Test(elfinfo, cache_same_size_rewrite_with_mtime_restored)
+{
+	struct pt_elf_cache *c = pt_elf_cache_create(4);
+	struct pt_elf_cache_stats st, st2;
+	struct pt_elf_info e1;
+	struct stat st0, st1;
+	char a[PATH_MAX];
+	size_t len;
+	unsigned char *bytes = load("/bin/sleep", &len);
+	cr_assert_not_null(c);
+	tmp_path(a, sizeof(a), "rewritten");
+	store(a, bytes, len);
+	settle(a);
+	cr_assert_eq(stat(a, &st0), 0);
+	cr_assert_eq(pt_elf_cache_get(c, a, &arena, &e1), 0);
+	cr_assert_null(e1.error);
+	uint64_t old_entry = e1.entry, entry = old_entry + 0x8600;
+	pt_elf_cache_stats(c, &st);
+	cr_assert_eq(st.entries, 1, "a settled file is kept");
+
+	int fd = open(a, O_WRONLY);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(pwrite(fd, &entry, 8, offsetof(Elf64_Ehdr, e_entry)), 8);
+	close(fd);
+	struct timespec ts[2] = { st0.st_atim, st0.st_mtim };
+	cr_assert_eq(utimensat(AT_FDCWD, a, ts, 0), 0);
+	cr_assert_eq(stat(a, &st1), 0);
+	cr_assert(st1.st_ino == st0.st_ino && st1.st_size == st0.st_size &&
+		  st1.st_mtim.tv_sec == st0.st_mtim.tv_sec && st1.st_mtim.tv_nsec == st0.st_mtim.tv_nsec,
+		  "same inode, size and mtime");
+	cr_assert_eq(pt_elf_cache_get(c, a, &arena, &e1), 0);
+	cr_assert_eq(e1.entry, entry, "entry 0x%" PRIx64 ": the old contents' (0x%" PRIx64 ") came from the cache",
+		     e1.entry, old_entry);
+	pt_elf_cache_stats(c, &st);
+	cr_assert_eq(st.parses, 2);
+
+	/* Fresh from that write, its ctime may be as new as the coarse clock:
+	 * the next change could carry the same one, so it is not kept yet. */
+	cr_assert_eq(pt_elf_cache_get(c, a, &arena, &e1), 0);
+	pt_elf_cache_stats(c, &st2);
+	cr_assert(st2.hits == st.hits + 1 || st2.parses == 3, "a hit (settled) or a parse");
+	settle(a);
+	cr_assert_eq(pt_elf_cache_get(c, a, &arena, &e1), 0);
+	cr_assert_eq(pt_elf_cache_get(c, a, &arena, &e1), 0);
+	pt_elf_cache_stats(c, &st);
+	cr_assert_geq(st.hits, 1, "settled: kept again");
+	cr_assert_eq(e1.entry, entry);
 	pt_elf_cache_destroy(c);
 	free(bytes);
 }
