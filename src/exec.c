@@ -1,6 +1,7 @@
 /* execve/execveat: what the caller asked for (read at the entry stop, before
  * the old image is gone) and what the kernel loaded (at PTRACE_EVENT_EXEC). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,9 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 
 	x->syscall = t->sc_nr;
 	x->arch = t->sc_arch;
+	/* the kernel takes both as int: the low 32 bits */
+	x->dirfd = at ? (int)(uint32_t)args[0] : AT_FDCWD;
+	x->at_flags = at ? (int)(uint32_t)args[4] : 0;
 	/* the caller's stack, while the old image still exists */
 	/* (not for the root's first exec: that stack is ptrace-tour's launcher) */
 	bool ours = t->tid == T->root && !T->root_execd;

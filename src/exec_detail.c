@@ -14,6 +14,7 @@
 #include "pt/tracee_mem.h"
 
 #define PT_SCRIPT_LINE_MAX 256
+#define PT_SCRIPT_PATH_MAX 4096   /* the longest path exec.c reads */
 
 void pt_exec_detail_on_entry(struct pt_tracer *T, struct pt_task *t, uint64_t envp, unsigned ptr_size)
 {
@@ -36,34 +37,46 @@ void pt_exec_detail_on_entry(struct pt_tracer *T, struct pt_task *t, uint64_t en
 }
 
 /* For "#!" files the kernel ran the interpreter named on the first line:
- * read that line from the path the caller gave (relative to its cwd). */
-static const char *script_line(pid_t pid, const char *path, struct pt_arena *a)
+ * read that line from the file the kernel opened, found the way it found
+ * it: a relative path from the caller's cwd, or from execveat's dirfd; an
+ * empty path with AT_EMPTY_PATH (fexecve) is the dirfd itself.  Read at the
+ * exec event, where those fds are still open: the kernel refuses to run a
+ * script through a close-on-exec one (its interpreter could not open it).
+ * One open of a /proc path through the magic link, not two. */
+static const char *script_line(pid_t pid, const struct pt_exec_pending *x, struct pt_arena *a)
 {
 	char buf[PT_SCRIPT_LINE_MAX];
-	char cwd[32];
-	int dirfd = -1, fd = -1;
+	char where[64 + PT_SCRIPT_PATH_MAX];
+	const char *path = x->path, *open_path = where;
+	int fd = -1, n = 0;
 	const char *line = NULL;
-	if (!path || !*path)
+	if (!path)
 		return NULL;
-	if (path[0] != '/') {
-		snprintf(cwd, sizeof(cwd), "/proc/%d/cwd", (int)pid);
-		dirfd = open(cwd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dirfd < 0)
-			goto out;
-	}
-	fd = openat(path[0] == '/' ? AT_FDCWD : dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (!*path && (x->at_flags & AT_EMPTY_PATH) && x->dirfd >= 0)
+		n = snprintf(where, sizeof(where), "/proc/%d/fd/%d", (int)pid, x->dirfd);
+	else if (!*path)
+		return NULL;
+	else if (path[0] == '/')
+		open_path = path;
+	else if (x->dirfd == AT_FDCWD)
+		n = snprintf(where, sizeof(where), "/proc/%d/cwd/%s", (int)pid, path);
+	else if (x->dirfd >= 0)
+		n = snprintf(where, sizeof(where), "/proc/%d/fd/%d/%s", (int)pid, x->dirfd, path);
+	else
+		return NULL;
+	if (n < 0 || (size_t)n >= sizeof(where))
+		return NULL;
+	fd = open(open_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		goto out;
-	ssize_t n = read(fd, buf, sizeof(buf));
-	if (n < 2 || buf[0] != '#' || buf[1] != '!')
+	ssize_t got = read(fd, buf, sizeof(buf));
+	if (got < 2 || buf[0] != '#' || buf[1] != '!')
 		goto out;
-	const char *nl = memchr(buf, '\n', (size_t)n);
-	line = pt_arena_strndup(a, buf, nl ? (size_t)(nl - buf) : (size_t)n);
+	const char *nl = memchr(buf, '\n', (size_t)got);
+	line = pt_arena_strndup(a, buf, nl ? (size_t)(nl - buf) : (size_t)got);
 out:
 	if (fd >= 0)
 		close(fd);
-	if (dirfd >= 0)
-		close(dirfd);
 	return line;
 }
 
@@ -81,7 +94,7 @@ const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct
 		d->env = x->env;
 		d->nenv = x->nenv;
 		d->env_known = x->env_known;
-		d->interp_script = script_line(t->tid, x->path, a);
+		d->interp_script = script_line(t->tid, x, a);
 	}
 	/* The kernel rewrote argv for a script ([interpreter, optional arg,
 	 * script path, args...]); /proc/PID/cmdline now holds exactly that. */

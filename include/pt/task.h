@@ -31,6 +31,8 @@ struct pt_exec_pending {
 	bool argv_truncated;
 	int syscall;                /* number in arch's numbering */
 	uint8_t arch;
+	int dirfd;                  /* execveat's dirfd (AT_FDCWD for execve) */
+	int at_flags;               /* execveat's flags (0 for execve) */
 	struct pt_maps maps_before;
 	const struct pt_env_change *env;    /* old image's environ vs the new envp */
 	size_t nenv;

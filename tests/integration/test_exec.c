@@ -329,3 +329,44 @@ Test(exec, rewritten_in_place_with_mtime_restored)
 	pt_t_assert(&r, bias != UINT64_MAX && bias % 4096 == 0, "load bias 0x%" PRIx64 " is not page-aligned", bias);
 	check_anatomy(&r, ex[1], copy);
 }
+
+static void write_script(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	cr_assert_not_null(f, "%s", path);
+	fputs(text, f);
+	fclose(f);
+	cr_assert_eq(chmod(path, 0755), 0);
+}
+
+/* The "script" line comes from the file the kernel ran: execveat resolves a
+ * relative path from its dirfd, not the cwd; fexecve's file is the fd. */
+Test(exec, script_of_execveat_dirfd_and_fexecve)
+{
+	const char *cwd = pt_t_scratch("cwd"), *dir = pt_t_scratch("other"), *fx = pt_t_scratch("fx.sh");
+	char in_cwd[4096], in_dir[4096];
+	cr_assert_eq(mkdir(cwd, 0755), 0);
+	cr_assert_eq(mkdir(dir, 0755), 0);
+	snprintf(in_cwd, sizeof(in_cwd), "%s/run.sh", cwd);
+	snprintf(in_dir, sizeof(in_dir), "%s/run.sh", dir);
+	write_script(in_cwd, "#!/bin/sh -u\nexit 9\n");   /* the decoy: never run */
+	write_script(in_dir, "#!/bin/sh -e\nexit 0\n");
+	write_script(fx, "#!/bin/sh -f\nexit 0\n");
+	const char *args[] = {cwd, dir, fx, NULL};
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "exec_at", args);
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 0, "tracee exit %d", r.code);
+	json_object *at = pt_t_find_str(&r, "exec", "path", "run.sh", 0);
+	pt_t_assert(&r, at && !strcmp(pt_t_str(at, "syscall"), "execveat"), "no execveat of run.sh");
+	pt_t_assert(&r, pt_t_str(at, "script") && !strcmp(pt_t_str(at, "script"), "#!/bin/sh -e"),
+		    "execveat(dirfd, \"run.sh\") ran %s, whose line is \"#!/bin/sh -e\": %s", in_dir, pt_t_json(at));
+	json_object *fe = pt_t_find_str(&r, "exec", "path", "", 0);
+	pt_t_assert(&r, fe != NULL, "no exec with an empty path (fexecve)");
+	pt_t_assert(&r, pt_t_str(fe, "script") && !strcmp(pt_t_str(fe, "script"), "#!/bin/sh -f"),
+		    "fexecve of %s: script line \"#!/bin/sh -f\" expected: %s", fx, pt_t_json(fe));
+	json_object *sa = pt_t_get(fe, "script_argv");
+	pt_t_assert(&r, sa && json_object_array_length(sa) >= 3 &&
+			       !strcmp(json_object_get_string(json_object_array_get_idx(sa, 1)), "-f"),
+		    "script_argv of the fexecve: %s", pt_t_json(fe));
+}
