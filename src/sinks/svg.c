@@ -339,7 +339,10 @@ static void task_row(struct svg *g, const struct pt_mproc *p)
 		rect(f, xt(g, p->t_start), xt(g, first), by, bh, color(g, p->fork_comm ? p->fork_comm : "?", true));
 	for (const struct pt_mimage *im = p->images; im; im = im->next)
 		rect(f, xt(g, im->ts), xt(g, im->next ? im->next->ts : end), by, bh, color(g, im->comm, false));
-	if (p->exited && !p->became_leader)
+	/* Only a process is a zombie: a thread that ends is gone at once (its
+	 * group's leader is the one that waits as a zombie, in its process's
+	 * row). */
+	if (p->exited && !p->became_leader && !p->is_thread)
 		rect(f, xt(g, p->t_exit), xt(g, pt_mproc_gone(m, p)), by, bh, "url(#zombie)");
 	/* An exec boundary: where the program changed in place.  Not in
 	 * packed lanes, where hundreds of short processes would make a

@@ -529,3 +529,55 @@ Test(report, jsonl_round_trip_of_optional_fields)
 		pt_t_free(&r);
 	}
 }
+
+/* The text of the <g> whose tooltip starts with pid (the row of that task
+ * in the SVG timeline), malloc'd; NULL when there is none. */
+static char *svg_row(const char *svg, pid_t pid)
+{
+	char key[40];
+	snprintf(key, sizeof(key), "<g><title>%d ", (int)pid);
+	const char *s = strstr(svg, key);
+	if (!s)
+		return NULL;
+	const char *e = strstr(s, "</g>");
+	return e ? strndup(s, (size_t)(e - s)) : NULL;
+}
+
+/* Threads are never zombies: with --threads, a thread's row has no hatched
+ * zombie segment after it ended; a child process's row does. */
+Test(report, svg_threads_are_not_zombies)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "threads_then_child", NULL);
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 0, "tracee exit %d", r.code);
+	const char *svg = pt_t_scratch("threads.svg");
+	struct res o;
+	tool(&o, ARGS("report", "--format", "svg", "--threads", "-o", svg, r.log_path));
+	cr_assert_eq(o.code, 0, "%s", o.err);
+	res_free(&o);
+	char *text = pt_t_read_file(svg, NULL);
+	cr_assert_not_null(text);
+	size_t nthreads = 0, nchildren = 0;
+	for (size_t i = 0; i < r.nev; i++) {
+		json_object *e = r.ev[i];
+		if (!pt_t_is(e, "spawn"))
+			continue;
+		pid_t child = (pid_t)pt_t_int(e, "child", -1);
+		bool thread = !strcmp(pt_t_str(e, "kind"), "thread");
+		char *row = svg_row(text, child);
+		pt_t_assert(&r, row != NULL, "no row for %d in %s", child, svg);
+		if (thread) {
+			nthreads++;
+			pt_t_assert(&r, !strstr(row, "url(#zombie)"), "thread %d is drawn as a zombie: %s", child, row);
+		} else {
+			nchildren++;
+			pt_t_assert(&r, strstr(row, "url(#zombie)"), "child process %d has no zombie segment: %s", child,
+				    row);
+		}
+		free(row);
+	}
+	pt_t_assert(&r, nthreads == 2 && nchildren == 1, "%zu threads, %zu children", nthreads, nchildren);
+	free(text);
+	pt_t_free(&r);
+}
