@@ -323,7 +323,18 @@ struct flag_name {
 
 static const struct flag_name clone_flags[] = {
 #define FLAG(name) { (uint64_t)(name), #name },
+#define FLAG3(name, value)
 #include "clone_flags.def"
+#undef FLAG3
+#undef FLAG
+};
+
+/* clone3(2): the same bits, the clone3-only ones, and no signal byte. */
+static const struct flag_name clone3_flags[] = {
+#define FLAG(name) { (uint64_t)(name), #name },
+#define FLAG3(name, value) { UINT64_C(value), #name },
+#include "clone_flags.def"
+#undef FLAG3
 #undef FLAG
 };
 
@@ -445,6 +456,29 @@ const char *pt_clone_flags_str(uint64_t flags, char *buf, size_t len)
 	return buf;
 }
 
+const char *pt_clone3_flags_str(uint64_t flags, char *buf, size_t len)
+{
+	struct sbuf sb = { buf, len, 0 };
+
+	if (!buf || len == 0)
+		return "";
+	buf[0] = '\0';
+	if (flags == 0)
+		sb_puts(&sb, "0");
+	else
+		flags_str(&sb, flags, clone3_flags, sizeof clone3_flags / sizeof clone3_flags[0]);
+	return buf;
+}
+
+const char *pt_spawn_flags_str(const struct pt_ev_spawn *sp, char *buf, size_t len)
+{
+	const char *name = sp->syscall >= 0 ? pt_syscall_name((enum pt_arch)sp->arch, sp->syscall) : NULL;
+
+	if (name && !strcmp(name, "clone3"))
+		return pt_clone3_flags_str(sp->flags, buf, len);
+	return pt_clone_flags_str(sp->flags, buf, len);
+}
+
 int pt_clone_flags_parse(const char *s, uint64_t *out)
 {
 	uint64_t v = 0;
@@ -460,7 +494,8 @@ int pt_clone_flags_parse(const char *s, uint64_t *out)
 		s = next_token(s, tok, sizeof tok, &ok);
 		if (!ok)
 			return -EINVAL;
-		if (flag_lookup(tok, clone_flags, sizeof clone_flags / sizeof clone_flags[0], &bit)) {
+		/* clone3's table holds every name (the printed forms of both) */
+		if (flag_lookup(tok, clone3_flags, sizeof clone3_flags / sizeof clone3_flags[0], &bit)) {
 			v |= bit;
 		} else if (skip_prefix(tok, "SIG")) {
 			int sig = pt_signal_from_name(tok);

@@ -44,6 +44,10 @@ int pt_errno_from_name(const char *name);
 
 /* Symbolic flags "A|B|0x40" into buf; returns buf. */
 const char *pt_clone_flags_str(uint64_t flags, char *buf, size_t len);
+/* clone3's 64-bit flags: no exit-signal byte (0x80 is CLONE_NEWTIME). */
+const char *pt_clone3_flags_str(uint64_t flags, char *buf, size_t len);
+/* A spawn event's flags, as clone3's when its syscall is clone3. */
+const char *pt_spawn_flags_str(const struct pt_ev_spawn *sp, char *buf, size_t len);
 const char *pt_wait_options_str(int options, char *buf, size_t len);
 /* Parses the strings above back (for the log reader); -EINVAL on an unknown name. */
 int pt_clone_flags_parse(const char *s, uint64_t *out);

@@ -328,7 +328,7 @@ static void write_event(struct pt_buf *f, const struct pt_event *ev)
 		jsyscall(f, "syscall", s->syscall, s->arch);
 		if (s->flags) {
 			jkey(f, "flags");
-			jstr(f, pt_clone_flags_str(s->flags, buf, sizeof(buf)));
+			jstr(f, pt_spawn_flags_str(s, buf, sizeof(buf)));
 		}
 		if (s->orphan)
 			pt_buf_printf(f, ",\"orphan\":true");

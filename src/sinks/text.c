@@ -195,7 +195,7 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 		prefix(t, ev);
 		fprintf(f, "%s(", syscall_name(sp->syscall, sp->arch, "clone"));
 		if (sp->flags)
-			fputs(pt_clone_flags_str(sp->flags, buf, sizeof(buf)), f);
+			fputs(pt_spawn_flags_str(sp, buf, sizeof(buf)), f);
 		fprintf(f, ") = %d [%s]", (int)sp->child, pt_spawn_kind_name(sp->kind));
 		arch_note(f, sp->arch);
 		fputc('\n', f);

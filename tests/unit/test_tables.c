@@ -455,6 +455,28 @@ Test(flags, clone_str)
 			 "CLONE_NEWPID|SIG128");
 }
 
+/* clone3: 64-bit flags, no signal byte; its own bits by name. */
+Test(flags, clone3_str)
+{
+	char buf[256];
+	uint64_t back;
+	cr_expect_str_eq(pt_clone3_flags_str(0x100000000ull, buf, sizeof buf), "CLONE_CLEAR_SIGHAND");
+	cr_expect_str_eq(pt_clone3_flags_str(0x200000000ull | CLONE_VM, buf, sizeof buf), "CLONE_VM|CLONE_INTO_CGROUP");
+	cr_expect_str_eq(pt_clone3_flags_str(0x80 | CLONE_NEWPID, buf, sizeof buf), "CLONE_NEWPID|CLONE_NEWTIME");
+	cr_expect_str_eq(pt_clone3_flags_str(0x300000080ull | (1ull << 40), buf, sizeof buf),
+			 "CLONE_NEWTIME|CLONE_CLEAR_SIGHAND|CLONE_INTO_CGROUP|0x10000000000");
+	cr_expect_str_eq(pt_clone3_flags_str(0, buf, sizeof buf), "0");
+	cr_assert_eq(pt_clone_flags_parse("CLONE_NEWTIME|CLONE_CLEAR_SIGHAND|CLONE_INTO_CGROUP", &back), 0);
+	cr_expect_eq(back, 0x300000080ull);
+	/* a spawn event picks the form by its syscall */
+	struct pt_ev_spawn sp = { .syscall = (int)pt_syscall_nr(PT_ARCH_X86_64, "clone3"), .arch = PT_ARCH_X86_64,
+				  .flags = 0x200000080ull };
+	cr_expect_str_eq(pt_spawn_flags_str(&sp, buf, sizeof buf), "CLONE_NEWTIME|CLONE_INTO_CGROUP");
+	sp.syscall = (int)pt_syscall_nr(PT_ARCH_X86_64, "clone");
+	sp.flags = CLONE_VM | SIGCHLD;
+	cr_expect_str_eq(pt_spawn_flags_str(&sp, buf, sizeof buf), "CLONE_VM|SIGCHLD");
+}
+
 Test(flags, clone_round_trip)
 {
 	uint64_t s = 42;
