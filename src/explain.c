@@ -111,6 +111,9 @@ void pt_explain_event(FILE *f, const struct pt_event *ev)
 			fprintf(f, "    = %d was killed because %d, pid 1 of its pid namespace, exited: the kernel "
 				   "SIGKILLs every process left in a namespace whose init dies, and that init reaps "
 				   "them all on its way out.\n", pid, (int)ev->u.reap.by);
+		else if (ev->u.reap.by && ev->u.reap.by_tracer)
+			fprintf(f, "    = %d was a zombie for %.3f ms until its real parent, ptrace-tour (%d), reaped it "
+				   "with waitpid.\n", pid, (double)ev->u.reap.zombie_ns / 1e6, (int)ev->u.reap.by);
 		else if (ev->u.reap.by)
 			fprintf(f, "    = %d was a zombie for %.3f ms until its parent %d called wait.\n", pid,
 				(double)ev->u.reap.zombie_ns / 1e6, (int)ev->u.reap.by);

@@ -61,6 +61,7 @@ static void emit_reap(struct pt_tracer *T, struct pt_proc *p, pid_t by, bool aut
 	struct pt_proc *init = by || p->tgid == T->root ? NULL : teardown_reaper(p);
 	ev.u.reap.child = p->tgid;
 	ev.u.reap.by = init ? init->tgid : by;
+	ev.u.reap.by_tracer = !init && by > 0 && by == getpid();
 	ev.u.reap.autoreap = init ? false : autoreap;
 	ev.u.reap.pidns_teardown = init != NULL;
 	ev.u.reap.zombie_ns = pt_now_ns() - p->died_ns;
@@ -101,8 +102,9 @@ static void find_waiter(struct pt_task *t, void *arg)
 /* A process just became a zombie.  Decide who will reap it, if we can. */
 static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 {
-	if (p->tgid == T->root) {
-		/* We are the root's real parent: our waitpid reaped it. */
+	if (p->tgid == T->root || p->ppid == getpid()) {
+		/* We are its real parent (the root's, or that of a child the root
+		 * made with CLONE_PARENT): our waitpid reaped it. */
 		emit_reap(T, p, getpid(), false);
 		pt_proc_remove(&T->tasks, p);
 		return;

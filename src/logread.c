@@ -638,6 +638,7 @@ static void p_reap(struct pctx *c, json_object *o, struct pt_event *ev)
 {
 	ev->u.reap.child = get_pid(c, o, "child", true);
 	ev->u.reap.by = get_pid(c, o, "by", false);     /* null: not seen */
+	ev->u.reap.by_tracer = get_bool(c, o, "by_tracer");
 	ev->u.reap.autoreap = get_bool(c, o, "autoreap");
 	ev->u.reap.zombie_ns = get_u64(c, o, "zombie_ns", false);
 	ev->u.reap.pidns_teardown = get_bool(c, o, "pidns_teardown");

@@ -247,6 +247,7 @@ struct pt_ev_exit {
 struct pt_ev_reap {
 	pid_t child;
 	pid_t by;               /* reaper tgid, 0 when not seen (outside the trace or the kernel) */
+	bool by_tracer;         /* by is ptrace-tour, the real parent (of the root, or of its CLONE_PARENT child) */
 	bool autoreap;          /* SIGCHLD ignored / SA_NOCLDWAIT: the kernel reaped it */
 	uint64_t zombie_ns;
 	/* by is the init of a nested pid namespace that is exiting: the kernel

@@ -435,6 +435,8 @@ static void write_event(struct pt_buf *f, const struct pt_event *ev)
 			pt_buf_printf(f, "%d", (int)ev->u.reap.by);
 		else
 			pt_buf_puts(f, "null");
+		if (ev->u.reap.by_tracer)
+			pt_buf_puts(f, ",\"by_tracer\":true");
 		pt_buf_printf(f, ",\"autoreap\":%s,\"zombie_ns\":%" PRIu64, ev->u.reap.autoreap ? "true" : "false",
 			ev->u.reap.zombie_ns);
 		if (ev->u.reap.pidns_teardown)

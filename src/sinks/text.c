@@ -279,6 +279,9 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 		prefix(t, ev);
 		if (r->autoreap)
 			fputs("reaped by the kernel (its parent does not wait for children)", f);
+		else if (r->by && r->by_tracer)
+			fprintf(f, "reaped by ptrace-tour (%d, its real parent) after %.3f ms as a zombie", (int)r->by,
+				(double)r->zombie_ns / 1e6);
 		else if (r->by)
 			fprintf(f, "reaped by %d after %.3f ms as a zombie%s", (int)r->by, (double)r->zombie_ns / 1e6,
 				r->pidns_teardown ? " (the exiting init of its pid namespace, which takes the whole "

@@ -416,3 +416,25 @@ Test(lifecycle, wait_without_status_pointer_still_reaps)
 	pt_t_assert(&r, reap && pt_t_int(reap, "by", 0) == root && pt_t_bool(reap, "autoreap") == 0,
 		    "reaped by the root: %s", reap ? pt_t_json(reap) : "no reap");
 }
+
+/* A CLONE_PARENT child of the root is ptrace-tour's own child: ptrace-tour
+ * reaps it, and says so (it was logged as reaped by nobody). */
+Test(lifecycle, clone_parent_child_of_the_root_is_reaped_by_ptrace_tour)
+{
+	struct pt_t_run r;
+	const char *opts[] = {"--explain", NULL};
+	pt_t_run(&r, opts, "clone_parent", NULL);
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 0, "tool exit %d", r.code);
+	pid_t root = pt_t_root(&r);
+	pid_t kids[4];
+	size_t n = pt_t_children(&r, root, false, kids, 4);
+	pt_t_assert(&r, n == 1, "one child, %zu", n);
+	json_object *reap = pt_t_find_int(&r, "reap", "child", kids[0], 0);
+	pt_t_assert(&r, reap && pt_t_int(reap, "by", -1) == r.pid && pt_t_bool(reap, "by_tracer") == 1,
+		    "reaped by ptrace-tour (%d): %s", (int)r.pid, reap ? pt_t_json(reap) : "no reap");
+	pt_t_assert(&r, r.out && strstr(r.out, "reaped by ptrace-tour"), "the text says who reaped it:\n%s",
+		    r.out ? r.out : "");
+	pt_t_assert(&r, strstr(r.out, "its real parent, ptrace-tour"), "--explain says who reaped it:\n%s", r.out);
+	pt_t_free(&r);
+}
