@@ -184,9 +184,12 @@ static long parse_dec(const char *s, long max)
 /* Real-time signals are numbered from the kernel's SIGRTMIN, 32, to its
  * _NSIG, 64.  glibc's SIGRTMIN macro is a function call that returns 34
  * (glibc keeps 32 and 33 for its thread cancellation and setxid signals) and
- * other libcs pick other values, so "SIGRTMIN+n" after the tracer's own libc
- * would misname what the tracee sent; the kernel numbering is the one fixed
- * point. */
+ * other libcs pick other values, so a "SIGRTMIN+n" reads differently in
+ * each program's terms; "SIGRTMIN+3" for 35 was what a glibc program calls
+ * SIGRTMIN+1.  We print strace's names, which say nothing about any libc's
+ * SIGRTMIN: 32 is "SIGRTMIN", 33..64 are "SIGRT_1".."SIGRT_32" (kernel
+ * number - 32).  Logs written before said "SIGRTMIN+n" / "SIGRTMAX-n" in the
+ * kernel's numbering: still read that way. */
 #define KERNEL_SIGRTMIN 32
 #define KERNEL_SIGRTMAX 64
 
@@ -219,7 +222,7 @@ const char *pt_signal_name(int sig, char *buf, size_t len)
 	if (sig == KERNEL_SIGRTMIN)
 		snprintf(buf, len, "SIGRTMIN");
 	else if (sig > KERNEL_SIGRTMIN && sig <= KERNEL_SIGRTMAX)
-		snprintf(buf, len, "SIGRTMIN+%d", sig - KERNEL_SIGRTMIN);
+		snprintf(buf, len, "SIGRT_%d", sig - KERNEL_SIGRTMIN);
 	else
 		snprintf(buf, len, "SIG%d", sig);
 	return buf;
@@ -244,6 +247,10 @@ int pt_signal_from_name(const char *name)
 	for (size_t i = 0; i < sizeof signal_aliases / sizeof signal_aliases[0]; i++)
 		if (strcasecmp(signal_aliases[i].name + 3, s) == 0)
 			return signal_aliases[i].sig;
+	if (strncasecmp(s, "RT_", 3) == 0) {
+		v = parse_dec(s + 3, KERNEL_SIGRTMAX - KERNEL_SIGRTMIN);
+		return v < 1 ? -1 : KERNEL_SIGRTMIN + (int)v;
+	}
 	if (strncasecmp(s, "RTMIN", 5) == 0 || strncasecmp(s, "RTMAX", 5) == 0) {
 		int base = (s[3] == 'I' || s[3] == 'i') ? KERNEL_SIGRTMIN : KERNEL_SIGRTMAX;
 		int sign = base == KERNEL_SIGRTMIN ? '+' : '-';

@@ -34,9 +34,11 @@ void pt_syscall_each(enum pt_arch arch, void (*fn)(long nr, const struct pt_sysc
 uint32_t pt_class_mask(const char *name);
 const char *pt_arch_name(enum pt_arch arch);
 
-/* "SIGKILL", "SIGRTMIN+3"; unknown numbers print as "SIG<n>" into buf. */
+/* "SIGKILL"; real-time ones as strace names them: 32 "SIGRTMIN", 35
+ * "SIGRT_3" (kernel number - 32); unknown numbers print as "SIG<n>" into buf. */
 const char *pt_signal_name(int sig, char *buf, size_t len);
-/* Accepts "SIGKILL", "KILL", "SIGRTMIN+3", "SIG40" or a number; -1 if unknown. */
+/* Accepts "SIGKILL", "KILL", "SIGRT_3", "SIGRTMIN+3" (kernel numbering, as
+ * older logs wrote it), "SIG40" or a number; -1 if unknown. */
 int pt_signal_from_name(const char *name);
 /* "ENOENT"; NULL if unknown. */
 const char *pt_errno_name(int err);

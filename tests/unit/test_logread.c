@@ -288,9 +288,11 @@ Test(logread, signals_exit_reap_reparent_end)
 {
 	struct pt_event ev;
 	read_line("{\"ev\":\"signal\",\"ts\":1,\"pid\":100,\"tgid\":100,\"sig\":\"SIGRTMIN+3\",\"code\":-6,\"sender\":5}", &ev);
-	cr_assert_eq(ev.u.signal.sig, pt_signal_from_name("SIGRTMIN+3"));
+	cr_assert_eq(ev.u.signal.sig, 35);     /* older logs: the kernel's numbering */
 	cr_assert_eq(ev.u.signal.code, -6);
 	cr_assert_eq(ev.u.signal.sender, 5);
+	read_line("{\"ev\":\"signal\",\"ts\":1,\"pid\":100,\"tgid\":100,\"sig\":\"SIGRT_3\",\"code\":-6}", &ev);
+	cr_assert_eq(ev.u.signal.sig, 35);     /* strace's name, what we write */
 	read_line("{\"ev\":\"stopped\",\"ts\":1,\"pid\":100,\"tgid\":100,\"sig\":\"SIGTTIN\"}", &ev);
 	cr_assert_eq(ev.kind, PT_EV_STOPPED);
 	cr_assert_eq(ev.u.stopped.sig, 21);

@@ -328,11 +328,21 @@ Test(signals, realtime_uses_kernel_numbering)
 {
 	char buf[32];
 
+	/* strace's names (checked against strace 6.1: kill(pid, 32) prints
+	 * SIGRTMIN, 33 SIGRT_1, 35 SIGRT_3, 64 SIGRT_32) */
 	cr_expect_str_eq(pt_signal_name(32, buf, sizeof buf), "SIGRTMIN");
-	cr_expect_str_eq(pt_signal_name(35, buf, sizeof buf), "SIGRTMIN+3");
-	cr_expect_str_eq(pt_signal_name(64, buf, sizeof buf), "SIGRTMIN+32");
-	/* glibc's SIGRTMIN is 34: the kernel calls it SIGRTMIN+2. */
-	cr_expect_str_eq(pt_signal_name(SIGRTMIN, buf, sizeof buf), "SIGRTMIN+2");
+	cr_expect_str_eq(pt_signal_name(33, buf, sizeof buf), "SIGRT_1");
+	cr_expect_str_eq(pt_signal_name(35, buf, sizeof buf), "SIGRT_3");
+	cr_expect_str_eq(pt_signal_name(64, buf, sizeof buf), "SIGRT_32");
+	/* glibc's SIGRTMIN+1 is 35: never printed as "SIGRTMIN+n", which a
+	 * glibc reader would take for another signal */
+	cr_expect_str_eq(pt_signal_name(SIGRTMIN + 1, buf, sizeof buf), "SIGRT_3");
+	cr_expect_eq(pt_signal_from_name("SIGRT_3"), 35);
+	cr_expect_eq(pt_signal_from_name("RT_32"), 64);
+	cr_expect_eq(pt_signal_from_name("SIGRT_0"), -1);
+	cr_expect_eq(pt_signal_from_name("SIGRT_33"), -1);
+	cr_expect_eq(pt_signal_from_name("SIGRT_"), -1);
+	/* older logs: SIGRTMIN+n / SIGRTMAX-n in the kernel's numbering */
 	cr_expect_eq(pt_signal_from_name("SIGRTMIN"), 32);
 	cr_expect_eq(pt_signal_from_name("SIGRTMIN+3"), 35);
 	cr_expect_eq(pt_signal_from_name("RTMIN+3"), 35);
@@ -450,7 +460,7 @@ Test(flags, clone_str)
 	cr_expect_str_eq(pt_clone_flags_str((1ull << 40) | SIGUSR1, buf, sizeof buf),
 			 "0x10000000000|SIGUSR1");
 	cr_expect_str_eq(pt_clone_flags_str(CLONE_THREAD | 40, buf, sizeof buf),
-			 "CLONE_THREAD|SIGRTMIN+8");
+			 "CLONE_THREAD|SIGRT_8");
 	cr_expect_str_eq(pt_clone_flags_str(CLONE_NEWPID | 0x80, buf, sizeof buf),
 			 "CLONE_NEWPID|SIG128");
 }
