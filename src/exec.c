@@ -42,6 +42,7 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 	if (pt_mem_read_str(t->tid, args[at ? 1 : 0], PT_PATH_MAX, a, &path, NULL, NULL) < 0)
 		path = NULL;
 	x->path = path;
+	x->path_addr = args[at ? 1 : 0];
 	if (pt_mem_read_strvec(t->tid, args[at ? 2 : 1], ptr, PT_ARGV_MAX_N, PT_ARGV_MAX_BYTES, a, &argv) == 0) {
 		x->argv = argv.v;
 		x->argc = argv.n;

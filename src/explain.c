@@ -2,6 +2,7 @@
 #include "pt/explain.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <string.h>
 
@@ -50,7 +51,10 @@ void pt_explain_event(FILE *f, const struct pt_event *ev)
 		break;
 	case PT_EV_EXEC_FAILED:
 		fprintf(f, "    = execve of ");
-		say_path(f, ev->u.exec_failed.path);
+		if (ev->u.exec_failed.path_unreadable)
+			fprintf(f, "an unreadable path (the pointer %#" PRIx64 " is bad)", ev->u.exec_failed.path_addr);
+		else
+			say_path(f, ev->u.exec_failed.path);
 		fprintf(f, " failed (%s): the old program keeps running%s.\n",
 			pt_errno_name(ev->u.exec_failed.err) ? pt_errno_name(ev->u.exec_failed.err) : "?",
 			ev->u.exec_failed.err == ENOENT ? "; execvp is searching PATH and will try the next directory" : "");

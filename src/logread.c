@@ -534,6 +534,8 @@ static void p_exec(struct pctx *c, json_object *o, struct pt_event *ev)
 static void p_exec_failed(struct pctx *c, json_object *o, struct pt_event *ev)
 {
 	ev->u.exec_failed.path = get_str(c, o, "path", true);
+	ev->u.exec_failed.path_unreadable = get_bool(c, o, "path_unreadable");
+	ev->u.exec_failed.path_addr = get_hex(c, o, "path_addr", false);
 	ev->u.exec_failed.err = get_errno(c, o, true);
 	ev->u.exec_failed.syscall = get_syscall(c, o, "syscall", &ev->u.exec_failed.arch);
 }

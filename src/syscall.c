@@ -163,6 +163,10 @@ static void exit_exec_failed(struct pt_tracer *T, struct pt_task *t, int err)
 	struct pt_exec_pending *x = t->exec;
 	ev.u.exec_failed.err = err;
 	ev.u.exec_failed.path = x && x->path ? x->path : "";
+	if (x && !x->path) {    /* not the empty path of AT_EMPTY_PATH */
+		ev.u.exec_failed.path_unreadable = true;
+		ev.u.exec_failed.path_addr = x->path_addr;
+	}
 	ev.u.exec_failed.syscall = x ? x->syscall : -1;
 	ev.u.exec_failed.arch = x ? x->arch : PT_ARCH_X86_64;
 	ev.stack = x ? x->stack : NULL;

@@ -189,7 +189,9 @@ struct pt_ev_exec {
 };
 
 struct pt_ev_exec_failed {
-	const char *path;
+	const char *path;       /* "" when path_unreadable */
+	bool path_unreadable;   /* the path argument could not be read (a bad pointer: EFAULT) */
+	uint64_t path_addr;     /* then: its address */
 	int err;                /* positive errno */
 	int syscall;
 	uint8_t arch;

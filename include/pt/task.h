@@ -31,6 +31,7 @@ struct pt_exec_pending {
 	bool argv_truncated;
 	int syscall;                /* number in arch's numbering */
 	uint8_t arch;
+	uint64_t path_addr;         /* the path argument, for when it cannot be read */
 	int dirfd;                  /* execveat's dirfd (AT_FDCWD for execve) */
 	int at_flags;               /* execveat's flags (0 for execve) */
 	struct pt_maps maps_before;

@@ -352,6 +352,10 @@ static void write_event(struct pt_buf *f, const struct pt_event *ev)
 	case PT_EV_EXEC_FAILED:
 		jkey(f, "path");
 		jstr(f, ev->u.exec_failed.path);
+		if (ev->u.exec_failed.path_unreadable) {
+			pt_buf_puts(f, ",\"path_unreadable\":true");
+			jhex(f, "path_addr", ev->u.exec_failed.path_addr);
+		}
 		jerrno(f, ev->u.exec_failed.err);
 		jsyscall(f, "syscall", ev->u.exec_failed.syscall, ev->u.exec_failed.arch);
 		break;

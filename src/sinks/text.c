@@ -224,7 +224,10 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 	case PT_EV_EXEC_FAILED:
 		prefix(t, ev);
 		fprintf(f, "%s(", syscall_name(ev->u.exec_failed.syscall, ev->u.exec_failed.arch, "execve"));
-		qstr(f, ev->u.exec_failed.path);
+		if (ev->u.exec_failed.path_unreadable)     /* as strace: the pointer */
+			fprintf(f, "%#" PRIx64, ev->u.exec_failed.path_addr);
+		else
+			qstr(f, ev->u.exec_failed.path);
 		fputs(", ...) = ", f);
 		ret_errno(f, ev->u.exec_failed.err);
 		arch_note(f, ev->u.exec_failed.arch);

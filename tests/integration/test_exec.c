@@ -370,3 +370,25 @@ Test(exec, script_of_execveat_dirfd_and_fexecve)
 			       !strcmp(json_object_get_string(json_object_array_get_idx(sa, 1)), "-f"),
 		    "script_argv of the fexecve: %s", pt_t_json(fe));
 }
+
+/* An unreadable path (EFAULT) and an empty one are told apart in the log,
+ * the text and --explain. */
+Test(exec, exec_failed_unreadable_path_is_not_empty)
+{
+	struct pt_t_run r;
+	const char *opts[] = {"--explain", NULL};
+	pt_t_run(&r, opts, "exec_bad_path", NULL);
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 0, "tracee exit %d", r.code);
+	json_object *bad = pt_t_find_str(&r, "exec_failed", "errno", "EFAULT", 0);
+	json_object *empty = pt_t_find_str(&r, "exec_failed", "errno", "ENOENT", 0);
+	pt_t_assert(&r, bad && empty, "two failed execs");
+	pt_t_assert(&r, pt_t_bool(bad, "path_unreadable") == 1 && hex(bad, "path_addr") == 0x10,
+		    "EFAULT: path_unreadable and the pointer 0x10: %s", pt_t_json(bad));
+	pt_t_assert(&r, !pt_t_has(empty, "path_unreadable") && pt_t_str(empty, "path") && !*pt_t_str(empty, "path"),
+		    "a real empty path: %s", pt_t_json(empty));
+	pt_t_assert(&r, r.out && strstr(r.out, "execve(0x10, ...) = -1 EFAULT") && strstr(r.out, "execve(\"\", ...)"),
+		    "the text shows the pointer, and \"\" for the empty path:\n%s", r.out ? r.out : "");
+	pt_t_assert(&r, strstr(r.out, "unreadable path (the pointer 0x10 is bad)"), "--explain says so:\n%s", r.out);
+	pt_t_free(&r);
+}

@@ -516,6 +516,8 @@ Test(report, jsonl_round_trip_of_optional_fields)
 		{ARGS("-k"), "spawn_worker"},
 		{ARGS("-e", "trace=getpid"), "int80"},
 		{NULL, script},
+		{NULL, "clone_parent"},     /* reap.by_tracer */
+		{NULL, "exec_bad_path"},    /* exec_failed.path_unreadable, path_addr */
 	};
 	for (size_t i = 0; i < sizeof(runs) / sizeof(*runs); i++) {
 		struct pt_t_run r;
