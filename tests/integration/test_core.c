@@ -11,11 +11,14 @@
 #include "support.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -470,12 +473,101 @@ Test(core, fork_chain)
 Test(core, command_not_found)
 {
 	struct pt_t_run r;
+	/* A PATH of searchable directories only: the inherited one may hold a
+	 * directory this user cannot search, and then execvp (and the tool)
+	 * rightly report EACCES instead (core::path_dir_unsearchable). */
+	const char *empty = pt_t_scratch("empty-dir");
+	cr_assert(mkdir(empty, 0755) == 0);
+	char *path = NULL;
+	cr_assert(asprintf(&path, "%s:/usr/bin:/bin", empty) > 0);
+	cr_assert(setenv("PATH", path, 1) == 0);   /* Criterion runs each test in its own process */
+	free(path);
 	pt_t_run_cmd(&r, NULL, ARGS("no-such-program-xyz"));
 	pt_t_assert(&r, r.exited && r.exit_code == 127, "exit 127 expected");
 	pt_t_assert(&r, r.stderr_text && strcmp(r.stderr_text,
 						  "ptrace-tour: no-such-program-xyz: command not found\n") == 0,
 		    "stderr should be exactly the command-not-found message");
 	pt_t_free(&r);
+}
+
+/* Runs, with PATH set to path and (when root) as uid/gid 65534, either
+ * execvp(prog) (tool false: *status gets the errno it failed with) or the
+ * tool on prog (*status: its wait status, its stderr in err). */
+static void run_with_path(const char *path, bool tool, const char *prog, int *status, char *err,
+			  size_t errlen)
+{
+	int fds[2];
+	cr_assert(pipe(fds) == 0);
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		close(fds[0]);
+		/* root searches every directory: drop to nobody to be denied */
+		if (geteuid() == 0 &&
+		    (setgroups(0, NULL) < 0 || setresgid(65534, 65534, 65534) < 0 ||
+		     setresuid(65534, 65534, 65534) < 0))
+			_exit(90);
+		if (setenv("PATH", path, 1) < 0 || dup2(fds[1], 2) < 0)
+			_exit(91);
+		if (tool) {
+			execl(PT_TOOL, "ptrace-tour", "-q", "-o", "/dev/null", "--", prog, (char *)NULL);
+			_exit(92);
+		}
+		char *const argv[] = { (char *)prog, NULL };
+		execvp(prog, argv);
+		dprintf(2, "%d", errno);
+		_exit(93);
+	}
+	close(fds[1]);
+	size_t n = 0;
+	ssize_t k;
+	while (n + 1 < errlen && (k = read(fds[0], err + n, errlen - 1 - n)) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		cr_assert(k > 0, "read: %s", strerror(errno));
+		n += (size_t)k;
+	}
+	err[n] = '\0';
+	close(fds[0]);
+	int st;
+	cr_assert(waitpid(pid, &st, 0) == pid);
+	cr_assert(!WIFEXITED(st) || (WEXITSTATUS(st) != 90 && WEXITSTATUS(st) != 91),
+		  "could not set up the child (credentials or PATH)");
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 92)
+		cr_skip_test("uid 65534 cannot execute %s", PT_TOOL);
+	if (tool)
+		*status = st;
+	else
+		*status = WIFEXITED(st) && WEXITSTATUS(st) == 93 ? atoi(err) : 0;
+}
+
+/* A PATH directory the user may not search: execvp remembers the EACCES and
+ * goes on; a program found further on runs, and one found nowhere fails with
+ * EACCES (exit 126), as execvp, env and dash report it. */
+Test(core, path_dir_unsearchable)
+{
+	const char *locked = pt_t_scratch("locked");
+	cr_assert(mkdir(locked, 0) == 0);
+	cr_assert(chmod(locked, 0) == 0);   /* mkdir's mode goes through the umask */
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/bin:/usr/bin:/bin", locked);
+
+	int want, st;
+	char err[512];
+	run_with_path(path, false, "no-such-program-xyz", &want, err, sizeof(err));
+	cr_assert(want == EACCES, "execvp itself should fail with EACCES here, got %d", want);
+	run_with_path(path, true, "no-such-program-xyz", &st, err, sizeof(err));
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 126,
+		  "exit 126 expected like execvp's EACCES, status 0x%x, stderr: %s", st, err);
+	char msg[256];
+	snprintf(msg, sizeof(msg), "ptrace-tour: no-such-program-xyz: %s\n", strerror(EACCES));
+	cr_assert(strcmp(err, msg) == 0, "stderr should be \"%s\", got \"%s\"", msg, err);
+
+	/* the search goes on past the denied directory */
+	run_with_path(path, true, "true", &st, err, sizeof(err));
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "true after the locked directory should run: status 0x%x, stderr: %s", st, err);
+	chmod(locked, 0700);
 }
 
 Test(core, not_executable)
