@@ -3,8 +3,11 @@
  * them byte for byte as jsonl, writes Chrome JSON that parses with one
  * process_name per process and one flow per fork, and SVG that is
  * well-formed XML; a live trace's --summary and --export give what report
- * gives on its log (one code path); malformed and cut logs give the
- * promised messages and exit codes; 10,000 processes render quickly.
+ * gives on its log (one code path); the Chrome and SVG views show, per
+ * process, the tracks, bars and marks the log calls for, counted from the
+ * log itself (so regenerating a golden file cannot hide a regression);
+ * malformed and cut logs give the promised messages and exit codes; 10,000
+ * processes render quickly.
  *
  * PT_UPDATE_GOLDEN=1 rewrites the golden files from the current output
  * (then review the diff: docs/report.md). */
@@ -12,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,11 +208,179 @@ static void count_log(const char *log, size_t *procs, size_t *forks)
 	fclose(f);
 }
 
+
+/* What the log says about each process, read from the JSONL here and not
+ * through src/model.c: what every graphical view must show of it.  A
+ * regenerated golden file cannot hide a process, a bar or a mark that went
+ * missing, since these counts do not come from the golden files. */
+struct lexec {
+	uint64_t ts;
+	char *path;
+};
+
+struct lproc {
+	int pid;
+	long parent;            /* index of the parent process, -1 for the root */
+	uint64_t t_start, first_exec;
+	struct lexec *execs;
+	size_t nexec, nthreads, nkids, nsig, nsigchld, nstop, ncont, nfailed;
+	bool exited, killed, reparented;
+};
+
+struct lsum {
+	struct lproc *p;        /* in order of creation: start, then the spawns */
+	size_t n;
+	int32_t *idx;           /* pid -> 1 + index in p, 0 if none */
+	uint64_t t_end;         /* the end event's ts, or the last ts */
+	json_object *argv;      /* the start event's argv (owned) */
+};
+
+#define PID_LIMIT 4194304   /* PID_MAX_LIMIT on 64-bit Linux */
+
+static struct lproc *lsum_proc(struct lsum *s, int64_t pid)
+{
+	cr_assert(pid > 0 && pid <= PID_LIMIT, "pid %lld out of range", (long long)pid);
+	return s->idx[pid] ? &s->p[s->idx[pid] - 1] : NULL;
+}
+
+static struct lproc *lsum_add(struct lsum *s, int64_t pid, long parent, uint64_t ts)
+{
+	cr_assert(!lsum_proc(s, pid), "pid %lld reused within the log: the checks below assume it is not",
+		  (long long)pid);
+	s->p = realloc(s->p, (s->n + 1) * sizeof(*s->p));
+	cr_assert(s->p);
+	struct lproc *p = &s->p[s->n];
+	memset(p, 0, sizeof(*p));
+	p->pid = (int)pid;
+	p->parent = parent;
+	p->t_start = ts;
+	p->first_exec = UINT64_MAX;
+	s->idx[pid] = (int32_t)++s->n;
+	return p;
+}
+
+/* The process an event is about (its tgid); the log must have started it. */
+static struct lproc *lsum_of(struct lsum *s, json_object *e, size_t line)
+{
+	struct lproc *p = lsum_proc(s, pt_t_tgid(e));
+	cr_assert(p, "line %zu: an event of process %d, which no start or spawn made", line, (int)pt_t_tgid(e));
+	return p;
+}
+
+static void lsum_read(struct lsum *s, const char *log)
+{
+	FILE *f = fopen(log, "r");
+	char *line = NULL;
+	size_t cap = 0, no = 0;
+	cr_assert(f, "%s", log);
+	memset(s, 0, sizeof(*s));
+	s->idx = calloc(PID_LIMIT + 1, sizeof(*s->idx));
+	cr_assert(s->idx);
+	while (getline(&line, &cap, f) > 0) {
+		json_object *e = json_tokener_parse(line);
+		no++;
+		if (!e)
+			continue;
+		uint64_t ts = (uint64_t)pt_t_int(e, "ts", 0);
+		if (ts > s->t_end)
+			s->t_end = ts;
+		const char *kind = pt_t_kind(e);
+		struct lproc *p;
+		if (!strcmp(kind, "start")) {
+			lsum_add(s, pt_t_pid(e), -1, ts);
+			s->argv = json_object_get(pt_t_get(e, "argv"));
+		} else if (!strcmp(kind, "spawn")) {
+			p = lsum_of(s, e, no);
+			const char *k = pt_t_str(e, "kind");
+			if (k && !strcmp(k, "thread")) {
+				p->nthreads++;
+			} else {
+				p->nkids++;
+				lsum_add(s, pt_t_int(e, "child", -1), p - s->p, ts);
+			}
+		} else if (!strcmp(kind, "exec")) {
+			p = lsum_of(s, e, no);
+			p->execs = realloc(p->execs, (p->nexec + 1) * sizeof(*p->execs));
+			cr_assert(p->execs);
+			const char *path = pt_t_str(e, "path");
+			p->execs[p->nexec++] = (struct lexec){ts, strdup(path ? path : "")};
+			if (p->first_exec == UINT64_MAX)
+				p->first_exec = ts;
+			/* the leader's "exit" before a non-leader thread's exec did
+			 * not end the process */
+			p->exited = p->killed = false;
+		} else if (!strcmp(kind, "exec_failed")) {
+			lsum_of(s, e, no)->nfailed++;
+		} else if (!strcmp(kind, "signal")) {
+			p = lsum_of(s, e, no);
+			p->nsig++;
+			p->nsigchld += pt_t_str(e, "sig") && !strcmp(pt_t_str(e, "sig"), "SIGCHLD");
+		} else if (!strcmp(kind, "stopped")) {
+			lsum_of(s, e, no)->nstop++;
+		} else if (!strcmp(kind, "continued")) {
+			lsum_of(s, e, no)->ncont++;
+		} else if (!strcmp(kind, "exit") && pt_t_pid(e) == pt_t_tgid(e)) {
+			p = lsum_of(s, e, no);
+			p->exited = true;
+			p->killed = pt_t_has(e, "signaled");
+		} else if (!strcmp(kind, "reparent")) {
+			lsum_of(s, e, no)->reparented = true;
+		} else if (!strcmp(kind, "end")) {
+			s->t_end = ts;
+		}
+		json_object_put(e);
+	}
+	free(line);
+	fclose(f);
+	cr_assert(s->n > 0, "%s: no process", log);
+}
+
+static void lsum_free(struct lsum *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		for (size_t k = 0; k < s->p[i].nexec; k++)
+			free(s->p[i].execs[k].path);
+		free(s->p[i].execs);
+	}
+	free(s->p);
+	free(s->idx);
+	json_object_put(s->argv);
+	memset(s, 0, sizeof(*s));
+}
+
+/* Does the process get a bar for the time before its first exec? */
+static bool pre_exec_bar(const struct lproc *p)
+{
+	return !p->nexec || p->first_exec > p->t_start;
+}
+
+/* A Chrome "ts"/"dur" (µs with the ns kept as 3 decimals) in ns. */
+static uint64_t chrome_ns(json_object *e, const char *key)
+{
+	json_object *v = pt_t_get(e, key);
+	cr_assert(v, "no %s in %s", key, pt_t_json(e));
+	double us = json_object_get_double(v);
+	cr_assert(us >= 0, "%s < 0 in %s", key, pt_t_json(e));
+	return (uint64_t)llround(us * 1000.0);
+}
+
+struct cproc {
+	size_t names, xexec, xfork, xzombie, xthread, iexit, isig, istop, icont, ifailed, irep, fs, ff;
+};
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return s && !strncmp(s, p, strlen(p));
+}
+
 static void check_chrome(const char *log)
 {
 	struct res r;
+	struct lsum ls;
 	size_t procs, forks, names = 0, s = 0, f = 0;
 	count_log(log, &procs, &forks);
+	lsum_read(&ls, log);
+	cr_assert_eq(ls.n, procs);
 	tool(&r, ARGS("report", "--format", "chrome", log));
 	cr_assert_eq(r.code, 0, "%s", r.err);
 	json_object *top = json_tokener_parse(r.out);
@@ -216,22 +388,70 @@ static void check_chrome(const char *log)
 	json_object *evs = pt_t_get(top, "traceEvents");
 	cr_assert(evs && json_object_is_type(evs, json_type_array));
 	cr_assert_str_eq(pt_t_str(top, "displayTimeUnit"), "ms");
+	cr_assert(has_prefix(pt_t_str(top, "otherData.tool"), "ptrace-tour "), "otherData.tool: %s", pt_t_json(top));
+	cr_assert(json_object_equal(pt_t_get(top, "otherData.argv"), ls.argv), "otherData.argv is not the start's argv");
 	size_t n = json_object_array_length(evs);
 	/* flow ids: +1 per "s", +1000 per "f"; each must end at 1001 */
 	int *ids = calloc(n + 1, sizeof(*ids));
-	cr_assert(ids);
+	struct cproc *cp = calloc(ls.n, sizeof(*cp));
+	cr_assert(ids && cp);
 	for (size_t i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(evs, i);
 		const char *ph = pt_t_str(e, "ph");
 		cr_assert(ph && pt_t_has(e, "pid") && pt_t_has(e, "tid"), "event %zu: %s", i, pt_t_json(e));
-		if (!strcmp(ph, "M") && !strcmp(pt_t_str(e, "name"), "process_name")) {
-			names++;
+		/* every track is a process of the log: nothing invented */
+		struct lproc *p = lsum_proc(&ls, pt_t_int(e, "pid", -1));
+		cr_assert(p, "%s: event %zu is about a process not in the log: %s", log, i, pt_t_json(e));
+		size_t pi = (size_t)(p - ls.p);
+		struct cproc *c = &cp[pi];
+		const char *name = pt_t_str(e, "name"), *cat = pt_t_str(e, "cat");
+		cr_assert(name, "event %zu has no name: %s", i, pt_t_json(e));
+		if (!strcmp(ph, "M") && !strcmp(name, "process_name")) {
 			char want[32];
 			snprintf(want, sizeof(want), "%d ", (int)pt_t_int(e, "pid", -1));
 			cr_assert(!strncmp(pt_t_str(e, "args.name"), want, strlen(want)), "'PID comm': %s", pt_t_json(e));
+			/* one track per process, in the order the log made them */
+			cr_assert_eq(pi, names, "%s: process_name of %d comes %zu-th, the log made it %zu-th", log,
+				     p->pid, names, pi);
+			names++;
+			c->names++;
+			continue;
 		}
-		if (!strcmp(ph, "X"))
+		if (!strcmp(ph, "M"))
+			continue;
+		uint64_t ts = chrome_ns(e, "ts");
+		cr_assert(ts >= p->t_start && ts <= ls.t_end, "%s: ts %llu ns outside %d's life [%llu, %llu]: %s", log,
+			  (unsigned long long)ts, p->pid, (unsigned long long)p->t_start,
+			  (unsigned long long)ls.t_end, pt_t_json(e));
+		if (!strcmp(ph, "X")) {
 			cr_assert(pt_t_has(e, "ts") && pt_t_has(e, "dur"), "%s", pt_t_json(e));
+			uint64_t end = ts + chrome_ns(e, "dur");
+			cr_assert(end <= ls.t_end + 1, "%s: slice ends after the trace: %s", log, pt_t_json(e));
+			cr_assert(cat, "%s", pt_t_json(e));
+			if (!strcmp(cat, "exec")) {
+				/* the images in the log's order, at the log's times */
+				cr_assert(c->xexec < p->nexec, "%s: more exec slices than execs of %d", log, p->pid);
+				const struct lexec *x = &p->execs[c->xexec++];
+				cr_assert_eq(ts, x->ts, "%s: exec slice %zu of %d at %llu ns, the log's exec at %llu", log,
+					     c->xexec, p->pid, (unsigned long long)ts, (unsigned long long)x->ts);
+				cr_assert_str_eq(pt_t_str(e, "args.path"), x->path, "%s: %s", log, pt_t_json(e));
+			} else if (!strcmp(cat, "fork")) {
+				c->xfork++;
+				cr_assert_eq(ts, p->t_start, "%s: pre-exec slice of %d: %s", log, p->pid, pt_t_json(e));
+			} else if (!strcmp(cat, "zombie")) {
+				c->xzombie++;
+			} else if (!strcmp(cat, "thread")) {
+				c->xthread++;
+			}
+		}
+		if (!strcmp(ph, "i") && cat) {
+			c->iexit += !strcmp(cat, "exit");
+			c->isig += !strcmp(cat, "signal");
+			c->istop += !strcmp(cat, "stop") && has_prefix(name, "stopped (");
+			c->icont += !strcmp(cat, "stop") && !strcmp(name, "continued");
+			c->ifailed += !strcmp(cat, "exec") && has_prefix(name, "exec failed: ");
+			c->irep += !strcmp(cat, "reparent");
+		}
 		if (!strcmp(ph, "s") || !strcmp(ph, "f")) {
 			int64_t id = pt_t_int(e, "id", -1);
 			cr_assert(id >= 0 && (size_t)id <= n, "%s", pt_t_json(e));
@@ -239,6 +459,8 @@ static void check_chrome(const char *log)
 			ids[id] += !strcmp(ph, "s") ? 1 : 1000;
 			s += !strcmp(ph, "s");
 			f += !strcmp(ph, "f");
+			c->fs += !strcmp(ph, "s");
+			c->ff += !strcmp(ph, "f");
 		}
 	}
 	for (size_t i = 0; i <= n; i++)
@@ -246,14 +468,65 @@ static void check_chrome(const char *log)
 	cr_assert_eq(names, procs, "%s: %zu process_name events for %zu processes", log, names, procs);
 	cr_assert_eq(s, forks, "%s: %zu flows for %zu forks", log, s, forks);
 	cr_assert_eq(f, forks);
+	for (size_t i = 0; i < ls.n; i++) {
+		const struct lproc *p = &ls.p[i];
+		const struct cproc *c = &cp[i];
+		const char *why = NULL;
+		if (c->names != 1)
+			why = "process_name events";
+		else if (c->xexec != p->nexec)
+			why = "exec slices";
+		else if (c->xfork != pre_exec_bar(p))
+			why = "pre-exec slices";
+		else if (c->xzombie != p->exited || c->iexit != p->exited)
+			why = "exit instants or zombie slices";
+		else if (c->xthread != p->nthreads)
+			why = "thread slices";
+		else if (c->isig != p->nsig)
+			why = "signal instants";
+		else if (c->istop != p->nstop || c->icont != p->ncont)
+			why = "stop or continue instants";
+		else if (c->ifailed != p->nfailed)
+			why = "failed-exec instants";
+		else if (c->irep != p->reparented)
+			why = "reparent instants";
+		else if (c->fs != p->nkids || c->ff != (p->parent >= 0))
+			why = "fork flows";
+		cr_assert(!why,
+			  "%s: process %d: wrong number of %s: names %zu, exec %zu/%zu, pre-exec %zu, zombie %zu, exit %zu "
+			  "(exited %d), threads %zu/%zu, signals %zu/%zu, stops %zu/%zu, continues %zu/%zu, failed "
+			  "execs %zu/%zu, reparent %zu/%d, flows out %zu/%zu in %zu",
+			  log, p->pid, why, c->names, c->xexec, p->nexec, c->xfork, c->xzombie, c->iexit, p->exited,
+			  c->xthread, p->nthreads, c->isig, p->nsig, c->istop, p->nstop, c->icont, p->ncont, c->ifailed,
+			  p->nfailed, c->irep, p->reparented, c->fs, p->nkids, c->ff);
+	}
+	free(cp);
 	free(ids);
 	json_object_put(top);
 	res_free(&r);
+	lsum_free(&ls);
 }
+
+/* The number in attribute `name` of an SVG element line, NAN if absent. */
+static double svg_attr(const char *line, const char *name)
+{
+	char key[16];
+	snprintf(key, sizeof(key), " %s=\"", name);
+	const char *a = strstr(line, key);
+	return a ? strtod(a + strlen(key), NULL) : NAN;
+}
+
+struct sproc {
+	size_t groups, bars, zombies, red, grey, hollow, stop, cont, cross, diamond, exec_lines, labels;
+	double y, last_x;
+};
+
+#define SVG_WIDTH 1200.0
 
 static void check_svg(const char *log)
 {
 	struct res r;
+	struct lsum ls;
 	const char *svg = pt_t_scratch("check.svg");
 	char cmd[1024];
 	tool(&r, ARGS("report", "--format", "svg", "-o", svg, log));
@@ -262,6 +535,150 @@ static void check_svg(const char *log)
 		 "python3 -c 'import sys,xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' '%s' >&2", svg);
 	cr_assert_eq(system(cmd), 0, "the SVG of %s is not well-formed XML (%s)", log, svg);
 	res_free(&r);
+
+	lsum_read(&ls, log);
+	size_t len;
+	char *text = pt_t_read_file(svg, &len);
+	cr_assert(text);
+	/* past 1,000 processes the rows are packed into lanes, unlabelled */
+	bool packed = ls.n > 1000;
+	cr_assert(has_prefix(text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""),
+		  "%s: not an SVG document", log);
+	cr_assert(len > 7 && !strcmp(text + len - 7, "</svg>\n"), "%s: the SVG does not end with </svg>", log);
+	cr_assert(strstr(text, "<pattern id=\"zombie\""), "%s: no zombie pattern", log);
+	cr_assert(strstr(text, "<g class=\"axis\""), "%s: no time axis", log);
+	cr_assert(strstr(text, "<g class=\"legend\""), "%s: no legend", log);
+	cr_assert(packed || (strstr(text, "<g class=\"labels\"") && strstr(text, "<g class=\"forks\"")),
+		  "%s: no labels or fork lines", log);
+	char sub[64];
+	snprintf(sub, sizeof(sub), ">%zu process%s", ls.n, ls.n == 1 ? "" : "es");
+	cr_assert(strstr(text, sub), "%s: the subtitle does not say '%s'", log, sub + 1);
+
+	struct sproc *sp = calloc(ls.n, sizeof(*sp));
+	cr_assert(sp);
+	struct lproc *cur = NULL;
+	size_t ngroups = 0, fork_lines = 0;
+	enum { NONE, FORKS, LABELS } in = NONE;
+	/* line by line (each element the renderer writes is on a line of its own) */
+	for (char *line = text, *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		cr_assert(nl, "%s: the SVG's last line has no newline", log);
+		*nl = '\0';
+		if (has_prefix(line, "<g><title>")) {
+			/* a process's row: "<g><title>PID ..." */
+			cur = lsum_proc(&ls, strtol(line + 10, NULL, 10));
+			cr_assert(cur, "%s: a row for a process not in the log: %s", log, line);
+			struct sproc *c = &sp[cur - ls.p];
+			cr_assert_eq((size_t)(cur - ls.p), ngroups,
+				     "%s: the row of %d is drawn %zu-th, the log made it %zu-th", log, cur->pid, ngroups,
+				     (size_t)(cur - ls.p));
+			ngroups++;
+			c->groups++;
+			c->y = NAN;
+			c->last_x = 0;
+			continue;
+		}
+		if (has_prefix(line, "<g class=\"forks\"")) {
+			in = FORKS;
+			continue;
+		}
+		if (has_prefix(line, "<g class=\"labels\"")) {
+			in = LABELS;
+			continue;
+		}
+		if (!strcmp(line, "</g>")) {
+			cur = NULL;
+			in = NONE;
+			continue;
+		}
+		if (in == FORKS) {
+			fork_lines += has_prefix(line, "<line ");
+			continue;
+		}
+		if (in == LABELS && has_prefix(line, "<text ")) {
+			const char *t = strchr(line, '>');
+			struct lproc *p = t ? lsum_proc(&ls, strtol(t + 1, NULL, 10)) : NULL;
+			cr_assert(p, "%s: a label for a process not in the log: %s", log, line);
+			sp[p - ls.p].labels++;
+			continue;
+		}
+		if (!cur)
+			continue;
+		struct sproc *c = &sp[cur - ls.p];
+		if (has_prefix(line, "<rect ")) {
+			double x = svg_attr(line, "x"), w = svg_attr(line, "width");
+			cr_assert(x >= 0 && x + w <= SVG_WIDTH + 0.01, "%s: a rect out of the picture: %s", log, line);
+			if (strstr(line, "fill=\"url(#zombie)\"")) {
+				c->zombies++;
+			} else if (strstr(line, " stroke=")) {
+				c->stop += !!strstr(line, "fill=\"#ff7f0e\"");
+				c->cont += !!strstr(line, "fill=\"#2ca02c\"");
+			} else {
+				/* the lifetime bars, left to right in time order */
+				c->bars++;
+				cr_assert(x >= c->last_x - 0.005, "%s: the bars of %d go back in time: %s", log, cur->pid,
+					  line);
+				c->last_x = x;
+				if (isnan(c->y))
+					c->y = svg_attr(line, "y");
+			}
+		} else if (has_prefix(line, "<circle ")) {
+			c->red += !!strstr(line, "fill=\"#d62728\"");
+			c->grey += !!strstr(line, "fill=\"#777777\"");
+			c->hollow += !!strstr(line, "fill=\"none\"");
+		} else if (has_prefix(line, "<path ")) {
+			c->cross += !!strstr(line, "stroke=\"#d62728\"");
+			c->diamond += !!strstr(line, "fill=\"#ffffff\"");
+		} else if (has_prefix(line, "<line ")) {
+			c->exec_lines++;
+		}
+	}
+	cr_assert_eq(ngroups, ls.n, "%s: %zu rows for %zu processes", log, ngroups, ls.n);
+	size_t spawned = 0;
+	for (size_t i = 0; i < ls.n; i++) {
+		const struct lproc *p = &ls.p[i];
+		const struct sproc *c = &sp[i];
+		spawned += p->parent >= 0;
+		/* rows are at least 4 px high up to 375 processes: exec lines */
+		size_t want_lines = packed || ls.n > 300 ? 0 : p->nexec - (p->nexec && !pre_exec_bar(p));
+		const char *why = NULL;
+		if (c->groups != 1)
+			why = "rows";
+		else if (c->bars != p->nexec + pre_exec_bar(p))
+			why = "bars";
+		else if (c->zombies != p->exited)
+			why = "zombie bars";
+		else if (c->red != p->nsig - p->nsigchld || c->grey != (packed ? 0 : p->nsigchld))
+			why = "signal marks";
+		else if (c->stop != p->nstop || c->cont != p->ncont)
+			why = "stop or continue marks";
+		else if (c->hollow != p->nfailed)
+			why = "failed-exec marks";
+		else if (c->cross != (p->exited && p->killed))
+			why = "killed marks";
+		else if (c->diamond != p->reparented)
+			why = "reparent marks";
+		else if ((packed || ls.n > 300 ? c->exec_lines > p->nexec : c->exec_lines != want_lines))
+			why = "exec lines";
+		else if (c->labels != (packed ? 0 : ls.n <= 150 ? 1 : c->labels))
+			why = "labels";
+		cr_assert(!why,
+			  "%s: process %d: wrong number of %s: rows %zu, bars %zu (execs %zu), zombie %zu (exited %d), "
+			  "signals %zu+%zu SIGCHLD (%zu, %zu SIGCHLD), stops %zu/%zu, continues %zu/%zu, failed execs "
+			  "%zu/%zu, killed %zu/%d, reparented %zu/%d, exec lines %zu, labels %zu",
+			  log, p->pid, why, c->groups, c->bars, p->nexec, c->zombies, p->exited, c->red, c->grey,
+			  p->nsig, p->nsigchld, c->stop, p->nstop, c->cont, p->ncont, c->hollow, p->nfailed, c->cross,
+			  p->exited && p->killed, c->diamond, p->reparented, c->exec_lines, c->labels);
+		/* rows in tree order: a child below its parent */
+		if (!packed && p->parent >= 0)
+			cr_assert(c->y > sp[p->parent].y, "%s: %d (y %.2f) is not below its parent %d (y %.2f)", log,
+				  p->pid, c->y, ls.p[p->parent].pid, sp[p->parent].y);
+	}
+	if (!packed)
+		cr_assert_eq(fork_lines, spawned, "%s: %zu fork lines for %zu forks", log, fork_lines, spawned);
+	free(sp);
+	free(text);
+	lsum_free(&ls);
 }
 
 /* Tracee bytes never reach a terminal raw. */
