@@ -135,21 +135,31 @@ void pt_escape_json(FILE *fp, const char *s, size_t len)
 
 void pt_json_premap(char *s, size_t len)
 {
+	/* Just past the last \uD800..\uDBFF escape.  Found scanning forward,
+	 * escape by escape: looking back at the 6 bytes before an escape would
+	 * take the text "\\ud83d" (an escaped backslash) for one. */
+	size_t high_end = SIZE_MAX;
 	for (size_t i = 0; i + 1 < len; i++) {
 		if (s[i] != '\\')
 			continue;
+		int v = 0;     /* the value of \uXXXX, -1 for any other escape */
+		for (size_t k = i + 2; k < i + 6 && v >= 0; k++) {
+			int d = k < len ? pt_hex_digit(s[k]) : -1;
+			v = d < 0 ? -1 : v << 4 | d;
+		}
+		if (s[i + 1] != 'u' || v < 0) {
+			i++;    /* skip the escaped char, so "\\\\udc80" stays text */
+			continue;
+		}
 		/* \udcXX with XX >= 0x80: one raw byte of the original, unless it
 		 * ends a surrogate pair (\ud83d\udc80 from another writer). */
-		bool pair = i >= 6 && s[i - 6] == '\\' && s[i - 5] == 'u' && (s[i - 4] | 0x20) == 'd' &&
-			    pt_hex_digit(s[i - 3]) >= 8 && pt_hex_digit(s[i - 3]) <= 11;
-		if (!pair && s[i + 1] == 'u' && i + 5 < len && (s[i + 2] == 'd' || s[i + 2] == 'D') &&
-		    (s[i + 3] == 'c' || s[i + 3] == 'C') && pt_hex_digit(s[i + 4]) >= 8 && pt_hex_digit(s[i + 5]) >= 0) {
+		if (v >= 0xdc80 && v <= 0xdcff && i != high_end) {
 			s[i + 2] = 'f';
 			s[i + 3] = '7';
-			i += 5;
-		} else {
-			i++;    /* skip the escaped char, so "\\\\udc80" stays text */
+		} else if (v >= 0xd800 && v <= 0xdbff) {
+			high_end = i + 6;
 		}
+		i += 5;
 	}
 }
 

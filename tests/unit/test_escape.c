@@ -97,3 +97,27 @@ Test(escape, premap_leaves_surrogate_pairs_alone)
 	cr_assert_str_eq(json_object_get_string(o), "\xf0\x9f\x92\x80");
 	json_object_put(o);
 }
+
+/* Found with tests/fuzz/fuzz_escape: the text backslash-u-d-8-3-d (an
+ * escaped backslash, so no high surrogate) followed by a byte that is not
+ * UTF-8.  premap took "\\ud83d\udc80" for a surrogate pair and left the
+ * \udc80 to json-c, which made it U+FFFD: the byte was lost. */
+Test(escape, json_round_trips_surrogate_lookalike_text_before_a_raw_byte)
+{
+	static const char *const ins[] = {"\\ud83d\x80", "a\\uDBFF\xff", "\\\\ud83d\x80", "\\ud83d\\udc80\x80"};
+	for (size_t i = 0; i < sizeof(ins) / sizeof(*ins); i++) {
+		const char *in = ins[i];
+		char *out = capture(pt_escape_json, in, strlen(in));
+		pt_json_premap(out, strlen(out));
+		json_object *o = json_tokener_parse(out);
+		cr_assert_not_null(o, "not JSON: %s", out);
+		size_t len = (size_t)json_object_get_string_len(o);
+		char *back = malloc(len + 1);
+		memcpy(back, json_object_get_string(o), len + 1);
+		len = pt_unescape_surrogates(back, len);
+		cr_assert(len == strlen(in) && !memcmp(back, in, len), "input %zu did not round-trip (%s)", i, out);
+		free(back);
+		json_object_put(o);
+		free(out);
+	}
+}
