@@ -41,6 +41,10 @@
 #define X32_SYSCALL_BIT 0x40000000u
 
 static volatile sig_atomic_t g_interrupted;
+/* For the handler: the root's pid (0 before the launch and once reaped), and
+ * a terminal's signal that arrived after the root was gone: the loop then
+ * looks at the rest of the tree (see on_interrupt). */
+static volatile sig_atomic_t g_root, g_tty_pending;
 
 uint64_t pt_now_ns(void)
 {
@@ -680,6 +684,7 @@ static void detach(struct pt_tracer *T, struct pt_task *t, pid_t pid, int sig)
 }
 
 static void begin_shutdown(struct pt_tracer *T);
+static void settle_tty_signal(struct pt_tracer *T);
 
 /* waitpid(-1) finds stopped tracees in the order they were attached, so a
  * task that stops all the time (a syscall loop under --no-seccomp) would
@@ -701,6 +706,10 @@ static struct stop next_event(struct pt_tracer *T, struct round *q)
 		return q->v[q->next++];
 	q->n = q->next = 0;
 	for (;;) {
+		if (T->root_done)
+			g_root = 0;     /* its pid may be reused */
+		if (g_tty_pending && !T->shutting_down)
+			settle_tty_signal(T);
 		if (g_interrupted && !T->shutting_down) {
 			T->interrupted = g_interrupted;
 			begin_shutdown(T);
@@ -792,14 +801,72 @@ static bool dispatch(struct pt_tracer *T, struct stop s)
 
 /* ---- interruption ---- */
 
-static void on_interrupt(int sig)
+/* waitpid may have been entered just before a flag was set, and nothing
+ * may ever stop again: a short interval timer makes it return EINTR soon in
+ * that case. */
+static void arm_wakeup(bool on)
 {
-	g_interrupted = sig;
-	/* waitpid may have been entered just before the flag was set, and
-	 * nothing may ever stop again: a short interval timer makes it return
-	 * EINTR soon in that case. */
-	struct itimerval it = {{0, 50000}, {0, 50000}};
+	struct itimerval it = {{0, on ? 50000 : 0}, {0, on ? 50000 : 0}};
 	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+/* A terminal's INTR, QUIT or hangup (si_code SI_KERNEL: the line discipline
+ * signals the whole foreground process group) reached the traced program as
+ * well when the root shares our process group: the signal is the program's
+ * to handle (a trap, make's cleanup, a KeyboardInterrupt), and the trace
+ * follows whatever it does until the tree ends, as strace does.  Anything
+ * else is for us alone and interrupts the trace: kill(1) (SI_USER, also when
+ * the program ignores SIGINT and ^C cannot end it), sigqueue, or a terminal
+ * signal when the root moved to a group of its own and did not get it.  The
+ * root's group is read now, when the signal comes: getpgid is async-signal-
+ * safe and costs nothing the rest of the time. */
+static void on_interrupt(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	if (si && si->si_code == SI_KERNEL && sig != SIGTERM && g_root > 0) {
+		int saved = errno;
+		pid_t pg = getpgid(g_root);
+		bool gone = pg < 0 && errno == ESRCH;
+		errno = saved;
+		if (pg == getpgrp())
+			return;
+		if (gone) {
+			g_tty_pending = sig;
+			arm_wakeup(true);
+			return;
+		}
+	}
+	g_interrupted = sig;
+	arm_wakeup(true);
+}
+
+struct pgrp_scan {
+	pid_t pgrp;
+	bool found;
+};
+
+static void in_pgrp(struct pt_proc *p, void *arg)
+{
+	struct pgrp_scan *s = arg;
+	if (!s->found && !p->dead && p->ntasks > 0 && getpgid(p->tgid) == s->pgrp)
+		s->found = true;
+}
+
+/* A terminal's signal after the root was reaped: the rest of the tree got it
+ * if some tracee is in our process group. */
+static void settle_tty_signal(struct pt_tracer *T)
+{
+	int sig = g_tty_pending;
+	struct pgrp_scan s = {getpgrp(), false};
+	g_tty_pending = 0;
+	pt_procs_each(&T->tasks, in_pgrp, &s);
+	if (!s.found) {
+		g_interrupted = sig;
+		return;
+	}
+	/* A kill(1) meanwhile re-arms the timer after this, and its flag is
+	 * looked at next. */
+	arm_wakeup(false);
 }
 
 static void on_alarm(int sig)
@@ -811,10 +878,13 @@ static void on_alarm(int sig)
  * with before it execs (launch.c). */
 static void install_handlers(void)
 {
-	static const int interrupts[] = {SIGINT, SIGTERM, SIGHUP};
+	/* SIGQUIT too: its default action would dump our core and leave the
+	 * tree to EXITKILL with an unfinished log. */
+	static const int interrupts[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_interrupt;   /* no SA_RESTART: waitpid must return EINTR */
+	sa.sa_sigaction = on_interrupt; /* no SA_RESTART: waitpid must return EINTR */
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(interrupts) / sizeof(*interrupts); i++)
 		sigaddset(&sa.sa_mask, interrupts[i]);
@@ -825,6 +895,7 @@ static void install_handlers(void)
 		if (!pt_launch_inherited_ignored(interrupts[i]))
 			sigaction(interrupts[i], &sa, NULL);
 	sa.sa_handler = on_alarm;
+	sa.sa_flags = 0;
 	sigaction(SIGALRM, &sa, NULL);
 	/* The timer that breaks a waitpid entered just before an interrupt
 	 * needs SIGALRM deliverable, whatever mask we inherited. */
@@ -880,7 +951,6 @@ static void interrupt_task(struct pt_task *t, void *arg)
  * --no-seccomp: detach everything and let it run. */
 static void begin_shutdown(struct pt_tracer *T)
 {
-	struct itimerval off = {{0, 0}, {0, 0}};
 	T->shutting_down = true;
 	if (T->opt->seccomp) {
 		pt_procs_each(&T->tasks, kill_proc, T);
@@ -888,7 +958,7 @@ static void begin_shutdown(struct pt_tracer *T)
 	} else {
 		pt_tasks_each(&T->tasks, interrupt_task, T);
 	}
-	setitimer(ITIMER_REAL, &off, NULL);
+	arm_wakeup(false);
 }
 
 /* ---- start and end ---- */
@@ -1021,6 +1091,7 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	pt_task_attach(root, rp);
 	rp->exit_events = popts & PTRACE_O_TRACEEXIT;
 	root->flags |= PT_T_STARTED | PT_T_ANNOUNCED;
+	g_root = T.root;
 	emit_start(&T);
 	resume(&T, root, 0);    /* out of the SIGCONT stop launch left it in */
 
