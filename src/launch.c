@@ -22,7 +22,7 @@ extern char **environ;
  *
  * The traced program must start exactly as it would untraced.  The tool
  * changes a few inherited things for itself (it ignores SIGPIPE, catches
- * SIGINT/SIGTERM/SIGHUP/SIGALRM, fills closed std fds with /dev/null), so
+ * SIGINT/SIGTERM/SIGHUP/SIGQUIT/SIGALRM, fills closed std fds with /dev/null), so
  * the original state is recorded first thing in main and put back in the
  * child just before execve.  Raw syscalls: glibc hides its internal
  * signals 32 and 33 from sigaction and sigprocmask, the kernel does not. */
