@@ -822,22 +822,25 @@ static void arm_wakeup(bool on)
  * safe and costs nothing the rest of the time. */
 static void on_interrupt(int sig, siginfo_t *si, void *ctx)
 {
+	int saved = errno;
 	(void)ctx;
-	if (si && si->si_code == SI_KERNEL && sig != SIGTERM && g_root > 0) {
-		int saved = errno;
+	/* A hangup signals the session leader alone (the foreground group
+	 * only when the leader exits): as the leader, we got it for the root. */
+	if (si && si->si_code == SI_KERNEL && sig != SIGTERM && g_root > 0 &&
+	    !(sig == SIGHUP && getsid(0) == getpid())) {
 		pid_t pg = getpgid(g_root);
-		bool gone = pg < 0 && errno == ESRCH;
-		errno = saved;
 		if (pg == getpgrp())
-			return;
-		if (gone) {
+			goto out;
+		if (pg < 0 && errno == ESRCH) {
 			g_tty_pending = sig;
 			arm_wakeup(true);
-			return;
+			goto out;
 		}
 	}
 	g_interrupted = sig;
 	arm_wakeup(true);
+out:
+	errno = saved;
 }
 
 struct pgrp_scan {

@@ -2,7 +2,7 @@
  * signals.  A terminal's ^C, ^\ (and a hangup) go to the whole foreground
  * process group, the traced program included: it is the program's to handle
  * and the trace follows until the tree ends (strace -o FILE PROG does the
- * same).  kill(1) of the tool alone still interrupts the trace.  ^Z stops
+ * same); so does a hangup's SIGHUP.  kill(1) of the tool alone still interrupts the trace.  ^Z stops
  * the tool with the program; continuing the job finishes the trace.
  *
  * Each test plays an interactive shell: a session leader with a pty as its
@@ -41,6 +41,7 @@ struct tty_run {
 	int code;               /* exited N, or -SIG */
 	json_object *ev[4096];
 	size_t nev;
+	bool tool_leads;        /* set before tty_start (initialize t): the tool is the session leader itself */
 };
 
 static struct tty_run *g_run;
@@ -66,9 +67,14 @@ static void die(const char *what)
 	_exit(251);
 }
 
-/* The shell: runs in a new session whose controlling terminal is the pty. */
+/* The shell: a session whose controlling terminal is the pty.  Its leader
+ * only waits for the job-control process (the "shell" proper, which starts
+ * the tool and reports on it) and dies of the hangup's SIGHUP, as a login
+ * session's leader does: the kernel then sends SIGHUP to the foreground
+ * group.  The shell proper is in the leader's group, so the tool's group is
+ * never orphaned (^Z really stops it). */
 static void __attribute__((noreturn)) shell(const char *slave, const char *const *argv, int rep_w, int ctl_w,
-					    int fg_r, const char *out, const char *err)
+					    int fg_r, const char *out, const char *err, bool tool_leads)
 {
 	sigset_t none;
 	sigemptyset(&none);
@@ -81,6 +87,32 @@ static void __attribute__((noreturn)) shell(const char *slave, const char *const
 	int t = open(slave, O_RDWR);
 	if (t < 0 || ioctl(t, TIOCSCTTY, 0) < 0)
 		die("the controlling terminal");
+	if (tool_leads) {
+		/* `ssh host ptrace-tour ...`, `tmux new-session ptrace-tour ...` */
+		dprintf(ctl_w, "tool %d\n", (int)getpid());
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (o < 0 || e < 0)
+			die("open");
+		dup2(t, 0);
+		dup2(o, 1);
+		dup2(e, 2);
+		for (int fd = 3; fd < 1024; fd++)
+			if (fd != rep_w)
+				close(fd);
+		execv(argv[0], (char *const *)argv);
+		die("exec");
+	}
+	pid_t sh = fork();
+	if (sh < 0)
+		die("fork");
+	if (sh > 0) {
+		for (int fd = 0; fd < 1024; fd++)
+			close(fd);
+		int st;
+		while (waitpid(sh, &st, 0) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
 	/* giving the terminal away leaves us in the background */
 	signal(SIGTTOU, SIG_IGN);
 	pid_t tool = fork();
@@ -165,7 +197,9 @@ static const char *wait_line(struct tty_run *t, int fd, char *buf, size_t len, c
  * pty and waits until the tracee says it is ready; returns its pid. */
 static pid_t tty_start(struct tty_run *t, const char *const *tool_args, const char *mode)
 {
+	bool tool_leads = t->tool_leads;
 	memset(t, 0, sizeof *t);
+	t->tool_leads = tool_leads;
 	g_run = t;
 	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	cr_assert(t->master >= 0 && grantpt(t->master) == 0 && unlockpt(t->master) == 0, "no pty: %s",
@@ -199,7 +233,8 @@ static pid_t tty_start(struct tty_run *t, const char *const *tool_args, const ch
 	cr_assert(t->shell >= 0);
 	if (t->shell == 0) {
 		close(rep[0]);
-		shell(slave, argv, rep[1], ctl[1], fg[0], t->out, t->err);
+		close(t->master);       /* the test's alone: closing it hangs up the terminal */
+		shell(slave, argv, rep[1], ctl[1], fg[0], t->out, t->err, t->tool_leads);
 	}
 	close(rep[1]);
 	close(ctl[1]);
@@ -231,7 +266,19 @@ static const char *cc(struct tty_run *t, int which)
 /* Waits for the tool's end (the shell reports it) and loads its outputs. */
 static void tty_finish(struct tty_run *t)
 {
-	const char *how = wait_line(t, t->ctl, t->cbuf, sizeof t->cbuf, "");
+	const char *how = "";
+	if (t->tool_leads) {    /* our child: wait for it ourselves */
+		uint64_t deadline = pt_t_now_ns() + 30 * 1000000000ull;
+		int st;
+		pid_t w;
+		while ((w = waitpid(t->shell, &st, WNOHANG)) == 0 && pt_t_now_ns() < deadline)
+			poll(NULL, 0, 5);
+		cr_assert(w == t->shell, "the tool did not end within 30 s");
+		how = WIFEXITED(st) ? pt_t_fmt__("exited %d", WEXITSTATUS(st)) : pt_t_fmt__("signaled %d", WTERMSIG(st));
+		t->shell = 0;
+	} else {
+		how = wait_line(t, t->ctl, t->cbuf, sizeof t->cbuf, "");
+	}
 	if (!strncmp(how, "exited ", 7))
 		t->code = atoi(how + 7);
 	else if (!strncmp(how, "signaled ", 9))
@@ -239,7 +286,7 @@ static void tty_finish(struct tty_run *t)
 	else
 		cr_assert_fail("the shell said '%s'", how);
 	int st;
-	cr_assert(waitpid(t->shell, &st, 0) == t->shell);
+	cr_assert(!t->shell || waitpid(t->shell, &st, 0) == t->shell);
 	t->shell = 0;
 	t->tool = 0;
 	t->out_text = pt_t_read_file(t->out, NULL);
@@ -259,7 +306,8 @@ static void tty_finish(struct tty_run *t)
 	free(log);
 	cr_assert(t->nev >= 2 && pt_t_is(t->ev[0], "start") && pt_t_is(t->ev[t->nev - 1], "end"),
 		  "the log must start with start and end with end");
-	close(t->master);
+	if (t->master >= 0)
+		close(t->master);
 	close(t->rep);
 	close(t->ctl);
 	close(t->fg);
@@ -319,7 +367,7 @@ static void check_interrupted(struct tty_run *t, int sig, const char *signame)
  * exits with the program's status and the log shows the signal. */
 static void tty_signal_is_the_programs(const char *const *tool_args, int which, const char *signame, int status)
 {
-	struct tty_run t;
+	struct tty_run t = { .tool_leads = false };
 	pid_t root = tty_start(&t, tool_args, "trap");
 	type(&t, cc(&t, which));
 	tty_finish(&t);
@@ -348,11 +396,43 @@ Test(interrupt, tty_quit_is_the_programs)
 	tty_signal_is_the_programs(NULL, VQUIT, "SIGQUIT", 6);
 }
 
+/* The terminal hangs up (its master closed: a terminal window closed, an ssh
+ * connection lost): SIGHUP for the foreground group, the program's too. */
+Test(interrupt, tty_hangup_is_the_programs)
+{
+	struct tty_run t = { .tool_leads = false };
+	pid_t root = tty_start(&t, NULL, "trap");
+	close(t.master);
+	t.master = -1;
+	tty_finish(&t);
+	cr_assert(t.out_text && !strcmp(t.out_text, "trapped SIGHUP\n"),
+		  "the program's handler should have printed 'trapped SIGHUP', got '%s'",
+		  t.out_text ? t.out_text : "(nothing)");
+	check_not_interrupted(&t, 7);
+	cr_assert(count_signals(&t, root, "SIGHUP", SI_KERNEL_CODE) == 1,
+		  "the log should show one SIGHUP (si_code SI_KERNEL) delivered to the root %d", (int)root);
+	tty_free(&t);
+}
+
+/* The tool is the session leader: a hangup signals it alone (the program,
+ * in its group, gets SIGHUP only when the leader exits), so the trace is
+ * interrupted rather than left waiting for a program that got nothing. */
+Test(interrupt, tty_hangup_tool_session_leader_interrupts)
+{
+	struct tty_run t = { .tool_leads = true };
+	tty_start(&t, NULL, "trap");
+	close(t.master);
+	t.master = -1;
+	tty_finish(&t);
+	check_interrupted(&t, SIGHUP, "SIGHUP");
+	tty_free(&t);
+}
+
 /* A program that survives ^C: pressing it again and again never ends the
  * trace (strace -o FILE PROG alike); the program ends it. */
 Test(interrupt, tty_ctrl_c_repeated_never_interrupts)
 {
-	struct tty_run t;
+	struct tty_run t = { .tool_leads = false };
 	pid_t root = tty_start(&t, NULL, "count");
 	for (int i = 1; i <= 3; i++) {
 		char want[8];
@@ -372,7 +452,7 @@ Test(interrupt, tty_ctrl_c_repeated_never_interrupts)
  * asked to stop the trace: interrupted as ever, the tree killed. */
 static void kill_interrupts(int sig, const char *signame)
 {
-	struct tty_run t;
+	struct tty_run t = { .tool_leads = false };
 	tty_start(&t, NULL, "trap");
 	cr_assert(kill(t.tool, sig) == 0);
 	tty_finish(&t);
@@ -397,7 +477,7 @@ Test(interrupt, kill_sigquit_interrupts)
  * only the tool, which is then interrupted as by kill(1). */
 Test(interrupt, tty_ctrl_c_root_in_other_pgrp_interrupts)
 {
-	struct tty_run t;
+	struct tty_run t = { .tool_leads = false };
 	pid_t root = tty_start(&t, NULL, "setpgid");
 	type(&t, cc(&t, VINTR));
 	tty_finish(&t);
@@ -411,7 +491,7 @@ Test(interrupt, tty_ctrl_c_root_in_other_pgrp_interrupts)
  * group) continues everything and the trace ends normally. */
 static void tty_ctrl_z(const char *const *tool_args)
 {
-	struct tty_run t;
+	struct tty_run t = { .tool_leads = false };
 	tty_start(&t, tool_args, "fork");
 	type(&t, cc(&t, VSUSP));
 	const char *st = wait_line(&t, t.ctl, t.cbuf, sizeof t.cbuf, "stopped ");

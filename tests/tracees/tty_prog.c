@@ -2,10 +2,10 @@
  * Ctrl-C / Ctrl-\ / Ctrl-Z tests (test_interrupt.c).  It reports to FD (a
  * pipe of the test) and, once set up, writes "ready PID\n" there.
  *
- *   trap     SIGINT and SIGQUIT handlers print "trapped SIGINT|SIGQUIT" on
- *            stdout and exit 5 | 6 (a shell's trap, make's cleanup);
+ *   trap     SIGINT, SIGQUIT and SIGHUP handlers print "trapped SIGNAME" on
+ *            stdout and exit 5, 6 or 7 (a shell's trap, make's cleanup);
  *            otherwise it reads stdin (the terminal) until a line "go",
- *            then exits 0
+ *            then exits 0 (at EOF, a hangup, it waits for its SIGHUP)
  *   count    each SIGINT writes "int N" to FD and is otherwise shrugged
  *            off (a program that survives ^C); "go" on stdin: exit 0
  *   setpgid  moves to a process group of its own (it no longer gets the
@@ -33,8 +33,8 @@ static void say(int to, const char *s)
 
 static void on_trap(int sig)
 {
-	say(1, sig == SIGINT ? "trapped SIGINT\n" : "trapped SIGQUIT\n");
-	_exit(sig == SIGINT ? 5 : 6);
+	say(1, sig == SIGINT ? "trapped SIGINT\n" : sig == SIGQUIT ? "trapped SIGQUIT\n" : "trapped SIGHUP\n");
+	_exit(sig == SIGINT ? 5 : sig == SIGQUIT ? 6 : 7);
 }
 
 static void on_count(int sig)
@@ -48,7 +48,9 @@ static void on_count(int sig)
 	say(fd, line);
 }
 
-/* Reads stdin until a line "go"; EINTR (a handled signal) just retries. */
+/* Reads stdin until a line "go"; EINTR (a handled signal) just retries.
+ * EOF or EIO (the terminal hung up): the hangup's SIGHUP may still be on its
+ * way, so wait for it rather than exit first. */
 static int wait_go(void)
 {
 	char buf[256];
@@ -58,7 +60,8 @@ static int wait_go(void)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return 20;
+			for (;;)
+				pause();
 		used += (size_t)n;
 		buf[used] = 0;
 		if (strstr(buf, "go\n"))
@@ -89,6 +92,7 @@ int main(int argc, char **argv)
 		sa.sa_handler = on_trap;
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGQUIT, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 		ready();
 		return wait_go();
 	}
