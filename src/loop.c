@@ -76,7 +76,7 @@ static pid_t tgid_of(const struct pt_task *t)
  * its group): not an error, its death report is on its way. */
 static void resume(struct pt_tracer *T, struct pt_task *t, int sig)
 {
-	int req = (!T->opt->seccomp || (t->flags & PT_T_IN_SYSCALL)) ? PTRACE_SYSCALL : PTRACE_CONT;
+	int req = (!T->opt->seccomp || (t->flags & (PT_T_IN_SYSCALL | PT_T_UNTRACED))) ? PTRACE_SYSCALL : PTRACE_CONT;
 	ptrace(req, t->tid, NULL, (void *)(long)sig);
 }
 
@@ -85,6 +85,85 @@ static void release_held(struct pt_tracer *T, struct pt_task *t, int sig)
 	t->flags &= ~PT_T_HELD;
 	T->nheld--;
 	resume(T, t, sig);
+}
+
+/* ---- CLONE_UNTRACED ----
+ *
+ * A child made with CLONE_UNTRACED is not auto-attached, so it would escape
+ * the trace; in seccomp mode it also keeps our filter, whose TRACE with no
+ * tracer fails its execve (and every trapped call) with ENOSYS.  So at the
+ * call's entry (our seccomp stop, whose rule matches only such a clone and
+ * every clone3, or the --no-seccomp entry stop) we clear the flag, and the
+ * kernel attaches the child as for any clone.  The program must not see it:
+ * at the parent's fork event (or the exit stop of a clone that failed) the
+ * parent gets back the register or clone_args.flags it passed; the child,
+ * which copied the parent's registers (and without CLONE_VM its memory)
+ * with the flag cleared, gets the same back at its first stop, before it
+ * runs a single instruction. */
+
+/* The flags are clone's first argument in both ABIs (which otherwise
+ * order its arguments differently): rdi for x86_64 and x32, ebx for i386. */
+static void *clone_flags_reg(uint8_t arch)
+{
+	return (void *)(arch == PT_ARCH_I386 ? offsetof(struct user_regs_struct, rbx)
+					     : offsetof(struct user_regs_struct, rdi));
+}
+
+static void untraced_restore(struct pt_task *t)
+{
+	if (t->flags & PT_T_UNTRACED_REG)
+		ptrace(PTRACE_POKEUSER, t->tid, clone_flags_reg(t->clone_arch), (void *)t->clone_flags);
+	/* POKEDATA writes where process_vm_writev cannot: a clone_args in
+	 * read-only memory (it needed the same to clear the flag). */
+	if (t->flags & PT_T_UNTRACED_MEM)
+		ptrace(PTRACE_POKEDATA, t->tid, (void *)t->clone_args, (void *)t->clone_flags);
+	t->flags &= ~PT_T_UNTRACED;
+}
+
+/* At the entry of a fork, vfork, clone or clone3 (args as the stop reports
+ * them; table is the ABI's table, arch the ABI). */
+static void untraced_on_entry(struct pt_task *t, const uint64_t *args, enum pt_arch arch, enum pt_arch table,
+			      long nr)
+{
+	const struct pt_syscall_desc *d = pt_syscall_desc(table, nr);
+	uint64_t flags;
+	if (!d)
+		return;
+	if (!strcmp(d->name, "clone")) {
+		flags = args[0];
+		if (!(flags & CLONE_UNTRACED) ||
+		    ptrace(PTRACE_POKEUSER, t->tid, clone_flags_reg(arch), (void *)(flags & ~(uint64_t)CLONE_UNTRACED)) < 0)
+			return;
+		t->flags |= PT_T_UNTRACED_REG;
+	} else if (!strcmp(d->name, "clone3")) {
+		/* struct clone_args starts with the u64 flags; a size below
+		 * CLONE_ARGS_SIZE_VER0 (64) or an unreadable address fails the
+		 * call before any child is made. */
+		if (args[1] < 64 || pt_mem_read(t->tid, args[0], &flags, sizeof(flags)) < 0 ||
+		    !(flags & CLONE_UNTRACED) ||
+		    ptrace(PTRACE_POKEDATA, t->tid, (void *)args[0], (void *)(flags & ~(uint64_t)CLONE_UNTRACED)) < 0)
+			return;
+		t->clone_args = args[0];
+		t->flags |= PT_T_UNTRACED_MEM;
+	} else {
+		return;
+	}
+	t->clone_flags = flags;
+	t->clone_arch = (uint8_t)arch;
+}
+
+/* The parent's fork event: the kernel has read the flags already. */
+static void untraced_on_spawn(struct pt_task *parent, struct pt_task *child)
+{
+	child->flags |= parent->flags & PT_T_UNTRACED_REG;
+	if ((parent->flags & PT_T_UNTRACED_MEM) && !(parent->clone_flags & CLONE_VM))
+		child->flags |= PT_T_UNTRACED_MEM;     /* its own copy of clone_args */
+	child->clone_flags = parent->clone_flags;
+	child->clone_args = parent->clone_args;
+	child->clone_arch = parent->clone_arch;
+	untraced_restore(parent);
+	if (child->flags & PT_T_HELD)   /* in its first stop already */
+		untraced_restore(child);
 }
 
 /* ---- new tasks ---- */
@@ -316,6 +395,8 @@ static void on_new_task_event(struct pt_tracer *T, struct pt_task *parent, int e
 	struct pt_task *child = pt_task_find(&T->tasks, ctid);
 	if (!child && !(child = pt_task_add(&T->tasks, ctid)))
 		return;
+	if (parent->flags & PT_T_UNTRACED)
+		untraced_on_spawn(parent, child);
 	struct pt_ev_spawn sp;
 	spawn_details(T, parent, event, &sp);
 	pid_t ptgid = tgid_of(parent);
@@ -402,6 +483,8 @@ static void on_first_stop(struct pt_tracer *T, struct pt_task *t)
 			t->flags &= ~PT_T_NEED_OPTS;
 			ptrace(PTRACE_SETOPTIONS, t->tid, NULL, (void *)(T->popts | PTRACE_O_TRACEEXIT));
 		}
+		if (t->flags & PT_T_UNTRACED)
+			untraced_restore(t);
 		resume(T, t, 0);
 		return;
 	}
@@ -458,11 +541,15 @@ static void on_syscall_stop(struct pt_tracer *T, struct pt_task *t, bool seccomp
 		/* ret_data is the stop's event message (no GETEVENTMSG needed).
 		 * A refused call that we report gets its real exit stop, which
 		 * shows the -ENOSYS, as --no-seccomp shows it. */
-		if (si.op == PTRACE_SYSCALL_INFO_SECCOMP && si.seccomp.ret_data != PT_SECCOMP_DATA)
+		bool refused = si.op == PTRACE_SYSCALL_INFO_SECCOMP && si.seccomp.ret_data != PT_SECCOMP_DATA;
+		if (refused)
 			refuse_syscall(t->tid);
 		uint64_t nr = si.op == PTRACE_SYSCALL_INFO_SECCOMP ? si.seccomp.nr : si.entry.nr;
 		enum pt_arch arch = syscall_arch(si.arch, &nr);
 		enum pt_arch table = arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : arch;
+		if (!refused && nr < PT_SYSCALL_MAX && T->sc_kind[table][nr] == PT_SK_BY_EVENT)
+			untraced_on_entry(t, si.op == PTRACE_SYSCALL_INFO_SECCOMP ? si.seccomp.args : si.entry.args,
+					  arch, table, (long)nr);
 		/* fork/clone/exit are reported by their ptrace events; in
 		 * --no-seccomp mode their syscall stops would only repeat them. */
 		if (pt_set_has(&T->opt->trace, table, (long)nr)) {
@@ -472,6 +559,8 @@ static void on_syscall_stop(struct pt_tracer *T, struct pt_task *t, bool seccomp
 		}
 	} else if (si.op == PTRACE_SYSCALL_INFO_EXIT) {
 		T->stops[PT_STOP_SYSCALL_EXIT]++;
+		if (t->flags & PT_T_UNTRACED)  /* a clone that failed: no fork event came */
+			untraced_restore(t);
 		if (t->flags & PT_T_IN_SYSCALL)
 			pt_syscall_on_exit(T, t, si.exit.rval, si.exit.is_error);
 	}
@@ -675,6 +764,8 @@ struct stop {
  * signal of a signal-delivery stop so nothing the tracee was sent is lost. */
 static void detach(struct pt_tracer *T, struct pt_task *t, pid_t pid, int sig)
 {
+	if (t && (t->flags & PT_T_UNTRACED))   /* the program gets its own flags back */
+		untraced_restore(t);
 	ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)sig);
 	if (!t)
 		return;

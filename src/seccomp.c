@@ -2,6 +2,7 @@
 #include "pt/seccomp.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,18 @@ int pt_seccomp_build(const struct pt_syscall_set *set, struct pt_filter **out)
 			goto out;
 		}
 	}
+	/* A CLONE_UNTRACED child would escape the tracer yet keep this filter,
+	 * whose TRACE then fails its trapped calls with ENOSYS: stop on such a
+	 * clone so the tracer can clear the flag (loop.c).  The argument test
+	 * keeps every other clone free of stops.  clone3 passes its flags in
+	 * memory, which a filter cannot read: it always stops. */
+	rc = seccomp_rule_add(f->ctx, SCMP_ACT_TRACE(PT_SECCOMP_DATA), SCMP_SYS(clone), 1,
+			      SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_UNTRACED, CLONE_UNTRACED));
+	if (rc < 0 && rc != -EEXIST)
+		goto out;
+	rc = seccomp_rule_add(f->ctx, SCMP_ACT_TRACE(PT_SECCOMP_DATA), SCMP_SYS(clone3), 0);
+	if (rc < 0 && rc != -EEXIST)
+		goto out;
 	rc = 0;
 	*out = f;
 	f = NULL;

@@ -20,7 +20,12 @@ enum pt_task_flag {
 	PT_T_HELD = 1u << 6,       /* new task held at its first stop until its parent's event */
 	PT_T_NEED_OPTS = 1u << 7,  /* give it the tracer's full options at its first stop */
 	PT_T_DIED = 1u << 8,       /* held: its death was reported before its spawn (death_status) */
+	/* We cleared CLONE_UNTRACED from a clone in flight (loop.c): put
+	 * clone_flags back before the task runs on. */
+	PT_T_UNTRACED_REG = 1u << 16,  /* in the flags register (clone) */
+	PT_T_UNTRACED_MEM = 1u << 17,  /* in clone_args.flags (clone3) */
 };
+#define PT_T_UNTRACED (PT_T_UNTRACED_REG | PT_T_UNTRACED_MEM)
 
 /* What an execve entry left for the exec event or the failure. */
 struct pt_exec_pending {
@@ -60,6 +65,9 @@ struct pt_task {
 	pid_t stop_sender;          /* sender of the last stop signal delivered */
 	pid_t held_ppid;            /* PT_T_HELD: the parent's tgid read from /proc */
 	pid_t held_tgid;
+	uint64_t clone_flags;       /* PT_T_UNTRACED_*: the flags the program passed */
+	uint64_t clone_args;        /* PT_T_UNTRACED_MEM: address of its struct clone_args */
+	uint8_t clone_arch;         /* PT_T_UNTRACED_REG: ABI of the call (which register) */
 	struct pt_exec_pending *exec;
 	struct pt_task *hnext;
 };

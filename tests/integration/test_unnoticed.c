@@ -1,0 +1,119 @@
+/* The traced program must not notice the tracer, in the places where our
+ * own machinery would show through: CLONE_UNTRACED children (which we make
+ * traceable by clearing the flag, then put every register and clone_args
+ * byte back).  Each test runs the tracee untraced first, then traced, and
+ * compares the output. */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "support.h"
+
+TestSuite(unnoticed, .fini = pt_t_cleanup);
+
+struct untraced {
+	int code;           /* exit code, or 128 + signal */
+	char *out;          /* its stdout; free() it */
+};
+
+/* Runs tracee [arg] without any tracer, stdout to a file, stderr away. */
+static struct untraced run_untraced(const char *tracee, const char *arg)
+{
+	struct untraced u = {-1, NULL};
+	char name[96];
+	snprintf(name, sizeof(name), "untraced-%s-%s.out", tracee, arg ? arg : "");
+	const char *path = pt_t_scratch(name);
+	pid_t pid = fork();
+	cr_assert(pid >= 0, "fork");
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int devnull = open("/dev/null", O_WRONLY);
+		if (fd < 0 || devnull < 0)
+			_exit(126);
+		dup2(fd, 1);
+		dup2(devnull, 2);
+		execl(pt_t_tracee_path(tracee), tracee, arg, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	cr_assert(waitpid(pid, &st, 0) == pid, "waitpid");
+	u.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	u.out = pt_t_read_file(path, NULL);
+	cr_assert(u.out != NULL, "no output from the untraced run");
+	return u;
+}
+
+static void traced_like_untraced(struct pt_t_run *r, const char *mode_opt, const char *tracee, const char *arg,
+				 const struct untraced *u)
+{
+	const char *args[] = {mode_opt, NULL};
+	const char *targs[] = {arg, NULL};
+	pt_t_run(r, args, tracee, targs);
+	pt_t_check_log(r);
+	pt_t_assert(r, r->exited && r->exit_code == u->code, "traced %s %s exits %d, untraced %d", tracee,
+		    arg ? arg : "", r->code, u->code);
+	pt_t_assert(r, r->stdout_text && !strcmp(r->stdout_text, u->out),
+		    "traced output differs from untraced:\n--- untraced\n%s--- traced\n%s", u->out,
+		    r->stdout_text ? r->stdout_text : "(none)");
+}
+
+/* Every child of the root was made with CLONE_UNTRACED and exec'd
+ * /bin/true: each must be followed (its spawn, with the flags the program
+ * passed, and its exec after it). */
+static void check_children_followed(struct pt_t_run *r, size_t expect)
+{
+	pid_t kids[16];
+	size_t n = pt_t_children(r, pt_t_root(r), false, kids, 16);
+	pt_t_assert(r, n == expect, "%zu children in the log, %zu made (CLONE_UNTRACED ones escaped?)", n, expect);
+	for (size_t i = 0; i < n; i++) {
+		json_object *sp = pt_t_spawn_of(r, kids[i]);
+		const char *flags = pt_t_str(sp, "flags");
+		pt_t_assert(r, flags && strstr(flags, "CLONE_UNTRACED"),
+			    "the spawn shows the flags the program passed: %s", pt_t_json(sp));
+		json_object *ex = pt_t_nth(r, "exec", kids[i], 0);
+		pt_t_assert(r, ex != NULL, "no exec event for child %d", (int)kids[i]);
+		pt_t_assert(r, !strcmp(pt_t_str(ex, "path"), "/bin/true") && pt_t_index_of(r, ex) > pt_t_index_of(r, sp),
+			    "child %d exec'd /bin/true after its spawn: %s", (int)kids[i], pt_t_json(ex));
+		pt_t_assert(r, pt_t_status_exited(pt_t_exit_of(r, kids[i]), NULL) == 0, "child %d exits 0",
+			    (int)kids[i]);
+	}
+}
+
+/* clone_untraced makes 5 children (2 more calls fail with EINVAL). */
+static void check_clone_untraced(const char *mode_opt)
+{
+	struct untraced u = run_untraced("clone_untraced", NULL);
+	cr_assert(u.code == 0, "untraced clone_untraced exits %d; output:\n%s", u.code, u.out);
+	struct pt_t_run r;
+	traced_like_untraced(&r, mode_opt, "clone_untraced", NULL, &u);
+	check_children_followed(&r, 5);
+	free(u.out);
+	pt_t_free(&r);
+}
+
+Test(unnoticed, clone_untraced_seccomp) { check_clone_untraced("--maps=none"); }
+Test(unnoticed, clone_untraced_no_seccomp) { check_clone_untraced("--no-seccomp"); }
+
+/* The i386 ABI keeps clone's flags in ebx. */
+static void check_int80(const char *mode_opt)
+{
+	struct untraced u = run_untraced("clone_untraced", "int80");
+	if (u.code > 128) {
+		free(u.out);
+		cr_skip_test("int $0x80 does not work on this kernel even untraced (IA32 emulation off)");
+	}
+	cr_assert(u.code == 0, "untraced clone_untraced int80 exits %d; output:\n%s", u.code, u.out);
+	struct pt_t_run r;
+	traced_like_untraced(&r, mode_opt, "clone_untraced", "int80", &u);
+	check_children_followed(&r, 1);
+	free(u.out);
+	pt_t_free(&r);
+}
+
+Test(unnoticed, clone_untraced_int80_seccomp) { check_int80("--maps=none"); }
+Test(unnoticed, clone_untraced_int80_no_seccomp) { check_int80("--no-seccomp"); }
