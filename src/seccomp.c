@@ -85,6 +85,15 @@ int pt_seccomp_build(const struct pt_syscall_set *set, struct pt_filter **out)
 				goto out;
 		}
 	}
+	/* Turning the kernel's Speculative Store Bypass mitigation on is what a
+	 * filter loaded without SECCOMP_FILTER_FLAG_SPEC_ALLOW does on kernels
+	 * booted with spec_store_bypass_disable=seccomp (the default before
+	 * 5.16): the traced tree would run slower than untraced and read another
+	 * Speculation_Store_Bypass line in /proc/PID/status.  A libseccomp or
+	 * kernel too old for the flag cannot have that mode either. */
+	rc = seccomp_attr_set(f->ctx, SCMP_FLTATR_CTL_SSB, 1);
+	if (rc < 0 && rc != -EOPNOTSUPP)
+		goto out;
 	/* x32 shares x86_64's names, so two passes cover the three ABIs. */
 	for (unsigned arch = PT_ARCH_X86_64; arch <= PT_ARCH_I386; arch++) {
 		struct add_ctx c = {set, f->ctx, arch, 0};

@@ -17,7 +17,9 @@ struct pt_filter;
 /* Builds (in the tracer, before fork) a filter returning TRACE for the
  * syscalls of set that need a stop, for a clone with CLONE_UNTRACED and for
  * every clone3 (see on_syscall_stop in loop.c), and ALLOW for everything
- * else, for the x86_64, i386 and x32 ABIs.  0 or -errno. */
+ * else, for the x86_64, i386 and x32 ABIs; it is loaded with
+ * SECCOMP_FILTER_FLAG_SPEC_ALLOW where supported, so that it does not turn
+ * on the Speculative Store Bypass mitigation.  0 or -errno. */
 int pt_seccomp_build(const struct pt_syscall_set *set, struct pt_filter **out);
 /* Loads it into the calling process (the child, just before exec). */
 int pt_seccomp_load(struct pt_filter *f);
