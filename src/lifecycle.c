@@ -21,22 +21,30 @@
 /* Whether a is pid 1 of a nested pid namespace and on its way out.  When
  * such an init exits, the kernel SIGKILLs every process left in its
  * namespace and reaps them all in the init's exit path (zap_pid_ns_processes,
- * with SIGCHLD set to SIG_IGN).  An init already gone from /proc (its parent
- * may reap it before we get to its children's deaths) is recognised only if
- * we learned earlier that it was one: when it waited, or adopted an orphan. */
+ * with SIGCHLD set to SIG_IGN).  Whether a process is such an init cannot
+ * change while it lives, so its NSpid is read once (ns_levels), and only
+ * while it is a live tracee: the pid of one that died may be reused.  An
+ * init that died before we read it is recognised only if we learned earlier
+ * that it was one: when it forked, waited, or adopted an orphan. */
 static bool ns_init_exiting(struct pt_proc *a)
 {
 	struct pt_proc_status st;
 	struct pt_proc_stat ss;
 	if (a->ns_teardown)
 		return true;
-	bool seen = pt_procfs_read_status(a->tgid, &st) == 0;
-	if (seen && st.nspid_n > 1 && st.nspid[st.nspid_n - 1] == 1)
-		a->ns_init = true;
+	/* its death unseen, a tracee's pid stays taken */
+	bool live = !a->dead && !a->removed && a->ntasks > 0;
+	if (!a->ns_levels && live) {
+		a->ns_levels = 1;   /* also when unreadable: not read again */
+		if (pt_procfs_read_status(a->tgid, &st) == 0 && st.nspid_n > 1) {
+			a->ns_levels = st.nspid_n;
+			a->ns_init = st.nspid[st.nspid_n - 1] == 1;
+		}
+	}
 	if (!a->ns_init)
 		return false;
-	/* gone or dead: it has exited; alive: only while in do_exit */
-	if (seen && !a->dead && (pt_procfs_read_stat(a->tgid, &ss) != 0 || !(ss.flags & PT_PF_EXITING)))
+	/* dead: it has exited; alive: only while in do_exit */
+	if (live && pt_procfs_read_stat(a->tgid, &ss) == 0 && !(ss.flags & PT_PF_EXITING))
 		return false;
 	a->ns_teardown = true;
 	return true;
@@ -44,7 +52,7 @@ static bool ns_init_exiting(struct pt_proc *a)
 
 /* For a SIGKILLed process whose reaper we did not see: the exiting
  * namespace init among its ancestors that killed and reaped it, or NULL.
- * A few /proc reads, only for such deaths. */
+ * At most one /proc read per ancestor for its life, only for such deaths. */
 static struct pt_proc *teardown_reaper(struct pt_proc *p)
 {
 	if (p->status.kind != PT_WS_SIGNALED || p->status.code != SIGKILL)
@@ -61,7 +69,7 @@ static void emit_reap(struct pt_tracer *T, struct pt_proc *p, pid_t by, bool aut
 	struct pt_proc *init = by || p->tgid == T->root ? NULL : teardown_reaper(p);
 	ev.u.reap.child = p->tgid;
 	ev.u.reap.by = init ? init->tgid : by;
-	ev.u.reap.by_tracer = !init && by > 0 && by == getpid();
+	ev.u.reap.by_tracer = !init && by > 0 && by == T->self;
 	ev.u.reap.autoreap = init ? false : autoreap;
 	ev.u.reap.pidns_teardown = init != NULL;
 	ev.u.reap.zombie_ns = pt_now_ns() - p->died_ns;
@@ -102,10 +110,10 @@ static void find_waiter(struct pt_task *t, void *arg)
 /* A process just became a zombie.  Decide who will reap it, if we can. */
 static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 {
-	if (p->tgid == T->root || p->ppid == getpid()) {
+	if (p->tgid == T->root || p->ppid == T->self) {
 		/* We are its real parent (the root's, or that of a child the root
 		 * made with CLONE_PARENT): our waitpid reaped it. */
-		emit_reap(T, p, getpid(), false);
+		emit_reap(T, p, T->self, false);
 		pt_proc_remove(&T->tasks, p);
 		return;
 	}
@@ -155,18 +163,22 @@ void pt_lifecycle_on_wait_done(struct pt_tracer *T, pid_t waiter_tgid, pid_t rea
 	}
 }
 
-/* Who `to` is to the orphans it adopts: pid 1 of our namespace, pid 1 of a
- * nested one (its NSpid line ends in 1), or else a subreaper.  One /proc
- * read per reparenting, which is rare. */
-static uint8_t reaper_role(struct pt_tracer *T, pid_t to)
+/* Who `to` is to the orphan c it adopts: pid 1 of our namespace, pid 1 of
+ * a nested one (its NSpid line ends in 1), or else a subreaper.  One /proc
+ * read per reparenting, which is rare; `to` is c's live parent per c's own
+ * /proc entry.  A nested init learns c's pid in its namespace now, while c
+ * lives. */
+static uint8_t reaper_role(struct pt_tracer *T, pid_t to, struct pt_proc *c)
 {
 	struct pt_proc_status st;
 	struct pt_proc *r = pt_proc_find(&T->tasks, to);
 	if (to == 1)
 		return PT_REAPER_INIT;
 	if (to > 0 && pt_procfs_read_status(to, &st) == 0 && st.nspid_n > 1 && st.nspid[st.nspid_n - 1] == 1) {
-		if (r)
+		if (r) {
 			r->ns_init = true;
+			pt_pidns_on_adopt(r, st.nspid_n, c);
+		}
 		return PT_REAPER_PIDNS_INIT;
 	}
 	return r && r->ns_init ? PT_REAPER_PIDNS_INIT : PT_REAPER_SUBREAPER;
@@ -193,7 +205,7 @@ static void adopt_orphans(struct pt_tracer *T, struct pt_proc *dead)
 			struct pt_event ev = {.kind = PT_EV_REPARENT};
 			ev.u.reparent.from = dead->tgid;
 			ev.u.reparent.to = to;
-			ev.u.reparent.to_role = reaper_role(T, to);
+			ev.u.reparent.to_role = reaper_role(T, to, c);
 			pt_tracer_emit(T, &ev, c->tgid, c->tgid);
 			pt_proc_reparent(&T->tasks, c, to);
 			if (c->dead)

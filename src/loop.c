@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -232,6 +233,9 @@ static void announce(struct pt_tracer *T, struct pt_task *child, pid_t parent_ti
 		if (cp)     /* ptrace options are inherited at auto-attach */
 			cp->exit_events = pp ? pp->exit_events : (T->popts & PTRACE_O_TRACEEXIT);
 		pt_task_attach(child, cp);
+		/* both alive: the parent in its event stop, the child not dead */
+		if (parent_stopped && pp && !(child->flags & PT_T_DIED))
+			pt_pidns_on_spawn(T, parent_tid, pp, cp);
 	}
 	child->flags |= PT_T_ANNOUNCED;
 	struct pt_event ev = {.kind = PT_EV_SPAWN};
@@ -573,15 +577,12 @@ out:
  * fork may have returned long before (its child gone, the pid recycled),
  * or made a CLONE_UNTRACED child.  Read only at the rare exit stop that
  * leaves through a fork call. */
-static bool our_new_tracee(pid_t by, pid_t child)
+static bool our_new_tracee(struct pt_tracer *T, pid_t by, pid_t child)
 {
-	char path[64];
-	struct stat a, b;
 	struct pt_proc_status st;
-	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)by);
-	if (stat(path, &a) < 0 || stat("/proc/self/ns/pid", &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+	if (pt_pidns_is_ours(T, by) != 1)
 		return false;
-	return pt_procfs_read_status(child, &st) == 0 && st.tracer_pid == getpid();
+	return pt_procfs_read_status(child, &st) == 0 && st.tracer_pid == T->self;
 }
 
 static void on_exit_event(struct pt_tracer *T, struct pt_task *t)
@@ -618,7 +619,7 @@ static void on_exit_event(struct pt_tracer *T, struct pt_task *t)
 		  !strcmp(d->name, "clone3"))) {
 		pid_t child = arch_of_regs(&r) == PT_ARCH_I386 ? (pid_t)(int32_t)r.rax : (pid_t)(int64_t)r.rax;
 		struct pt_task *c = child > 0 ? pt_task_find(&T->tasks, child) : NULL;
-		if (child > 0 && (!c || !(c->flags & PT_T_ANNOUNCED)) && our_new_tracee(t->tid, child)) {
+		if (child > 0 && (!c || !(c->flags & PT_T_ANNOUNCED)) && our_new_tracee(T, t->tid, child)) {
 			/* a child its (stale) event never named */
 			struct pt_ev_spawn sp;
 			spawn_details(T, t, !strcmp(d->name, "vfork") ? PTRACE_EVENT_VFORK : PTRACE_EVENT_FORK, &sp);
@@ -1003,13 +1004,35 @@ static void install_handlers(void)
 
 /* Only a live tracee's pid may be signalled: one with a task record that
  * did not die.  Such a pid cannot be recycled: a tracee's pid stays taken
- * until our waitpid consumes its death. */
+ * until our waitpid consumes its death.  A process may have no leader
+ * record (announced for a thread whose process we never saw): SIGKILL to
+ * any of its threads kills them all, so tgkill a live one. */
+struct kill_scan {
+	const struct pt_proc *p;
+	pid_t tid;
+};
+
+static void live_task_of(struct pt_task *t, void *arg)
+{
+	struct kill_scan *k = arg;
+	if (!k->tid && t->proc == k->p && !(t->flags & PT_T_DIED))
+		k->tid = t->tid;
+}
+
 static void kill_proc(struct pt_proc *p, void *arg)
 {
 	struct pt_tracer *T = arg;
+	if (p->dead || p->ntasks <= 0)
+		return;
 	struct pt_task *leader = pt_task_find(&T->tasks, p->tgid);
-	if (!p->dead && p->ntasks > 0 && leader && leader->proc == p && !(leader->flags & PT_T_DIED))
+	if (leader && leader->proc == p && !(leader->flags & PT_T_DIED)) {
 		kill(p->tgid, SIGKILL);
+		return;
+	}
+	struct kill_scan k = {p, 0};
+	pt_tasks_each(&T->tasks, live_task_of, &k);
+	if (k.tid)
+		syscall(SYS_tgkill, p->tgid, k.tid, SIGKILL);
 }
 
 static void kill_held(struct pt_task *t, void *arg)
@@ -1127,6 +1150,7 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	struct pt_filter *filter = NULL;
 	int rc;
 	memset(&T, 0, sizeof(T));
+	T.self = getpid();
 	T.opt = o;
 	T.sinks = sinks;
 	pt_arena_init(&T.arena);
@@ -1175,7 +1199,7 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 		goto out;
 	}
 	struct pt_task *root = pt_task_add(&T.tasks, T.root);
-	struct pt_proc *rp = pt_proc_add(&T.tasks, T.root, getpid());
+	struct pt_proc *rp = pt_proc_add(&T.tasks, T.root, T.self);
 	if (!root || !rp) {
 		kill(T.root, SIGKILL);
 		rc = -ENOMEM;

@@ -96,6 +96,7 @@ struct pt_proc {
 	 * its pid as its parent's namespace shows it (0: not read) */
 	uint8_t ns_levels;
 	pid_t ns_pid;
+	bool ns_tried;              /* ns_pid was read for (once, while alive) */
 	bool ns_init;               /* pid 1 of a nested pid namespace, once we saw it */
 	bool ns_teardown;           /* such an init, seen exiting (lifecycle.c) */
 	/* the tree of processes we know, for orphan detection */

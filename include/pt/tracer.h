@@ -50,6 +50,7 @@ struct pt_tracer {
 	uint64_t t0;                /* CLOCK_MONOTONIC ns at start */
 	unsigned long popts;        /* PTRACE_O_* every task starts with */
 	pid_t root;
+	pid_t self;                 /* getpid(), once */
 	bool root_done;
 	bool root_execd;            /* the root's first exec happened (before it: our launcher's code) */
 	struct pt_wstatus root_status;
@@ -80,6 +81,17 @@ uint64_t pt_now_ns(void);
 /* Fills the common fields (ts, pid, tgid) and hands ev to every sink, then
  * frees the event's arena memory. */
 void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid);
+
+/* syscall.c: 1 when pid is in our pid namespace, 0 when it is not, -1 when
+ * /proc cannot tell (one stat; ours is stat'ed once and cached in T). */
+int pt_pidns_is_ours(struct pt_tracer *T, pid_t pid);
+/* syscall.c: a process spawned cp while its creating thread parent_tid is
+ * stopped in its fork event (both alive): for a parent in a nested pid
+ * namespace, read cp's pid in that namespace now, while it surely exists. */
+void pt_pidns_on_spawn(struct pt_tracer *T, pid_t parent_tid, struct pt_proc *pp, struct pt_proc *cp);
+/* syscall.c: a nested namespace's init r (ns_levels entries in its NSpid)
+ * adopted orphan c, alive: read c's pid as r sees it, if not read yet. */
+void pt_pidns_on_adopt(struct pt_proc *r, uint8_t ns_levels, struct pt_proc *c);
 
 /* syscall.c: a traced syscall's entry and exit (seccomp or PTRACE_SYSCALL). */
 struct __ptrace_syscall_info;
