@@ -300,6 +300,7 @@ static int add_hint(struct pt_tracer *T, const struct pt_task *parent, int event
 			return (int)i;
 		}
 	if (T->nhints == max) {     /* the oldest goes: a bounded memory */
+		T->hints_lost = true;
 		memmove(T->hints, T->hints + 1, (max - 1) * sizeof(*T->hints));
 		T->nhints--;
 	}
@@ -321,19 +322,24 @@ static bool proc_dead(struct pt_tracer *T, pid_t tgid)
 
 /* The hint naming t's creator: one naming t itself; else, among those that
  * name no child, a clone in t's process for a thread (its tgid never
- * changes), one in the process /proc named as its parent (want_tgid) when
- * that is a traced one, else one whose process is dead (t's parent had
- * died before we read /proc: init adopted it).  -1 if none or ambiguous;
- * -2 (not final) when only a process still dying (a stale event means its
- * task was SIGKILLed) can be the creator: wait for its death.
+ * changes), or one in the process /proc named as its parent (want_tgid)
+ * when that is a traced one: any of these is the right process.  Else
+ * (t's parent had died before we read /proc: init adopted it) only the one
+ * hint left whose process is dead, when no other could be the creator:
+ * none still dying, none dropped (hints_lost).  A child we know nothing of
+ * (!known: its death came before its first stop) is claimed only by a hint
+ * naming it.  -1 if none or ambiguous: the spawn is then `orphan`; -2 (not
+ * final) when a process still dying (a stale event means its task was
+ * SIGKILLed) may yet name or be the creator: wait for its death.
  * *same_tid: every candidate is one thread, so the hint names the creating
  * thread and not just its process. */
 static int find_hint(struct pt_tracer *T, const struct pt_task *t, bool known, bool thread, pid_t want_tgid,
 		     bool final, bool *same_tid)
 {
 	int found = -1;
+	unsigned n = 0;
 	bool dying = false;
-	*same_tid = true;
+	*same_tid = !T->hints_lost;
 	for (unsigned i = 0; i < T->nhints; i++)
 		if (T->hints[i].child == t->tid)
 			return (int)i;
@@ -347,6 +353,7 @@ static int find_hint(struct pt_tracer *T, const struct pt_task *t, bool known, b
 			dying = true;
 			continue;
 		}
+		n++;
 		if (found < 0)
 			found = (int)i;
 		else if (T->hints[found].tgid != h->tgid)
@@ -354,7 +361,11 @@ static int find_hint(struct pt_tracer *T, const struct pt_task *t, bool known, b
 		else if (T->hints[found].tid != h->tid)
 			*same_tid = false;
 	}
-	return found < 0 && dying && !final ? -2 : found;
+	if (dying && !final)
+		return -2;
+	if (!known || (!want_tgid && (n > 1 || dying || T->hints_lost)))
+		return -1;
+	return found;
 }
 
 static void drop_hint(struct pt_tracer *T, int i)

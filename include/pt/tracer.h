@@ -66,6 +66,7 @@ struct pt_tracer {
 		struct pt_ev_spawn sp;  /* with child: the call, from the same registers */
 	} hints[16];
 	unsigned nhints;
+	bool hints_lost;            /* one was dropped (full): no guess may rely on the rest being all */
 	bool orphan_check;          /* a death was reported: release orphans when the round is done */
 	volatile sig_atomic_t interrupted;   /* the signal that asked us to stop */
 	bool shutting_down;
