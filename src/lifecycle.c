@@ -34,12 +34,11 @@ static bool ns_init_exiting(struct pt_proc *a)
 		return true;
 	/* its death unseen, a tracee's pid stays taken */
 	bool live = !a->dead && !a->removed && a->ntasks > 0;
-	if (!a->ns_levels && live) {
-		a->ns_levels = 1;   /* also when unreadable: not read again */
-		if (pt_procfs_read_status(a->tgid, &st) == 0 && st.nspid_n > 1) {
-			a->ns_levels = st.nspid_n;
-			a->ns_init = st.nspid[st.nspid_n - 1] == 1;
-		}
+	/* ns_levels known: syscall.c read its namespace, ns_init is final */
+	if (!a->ns_levels && !a->ns_init_read && live) {
+		a->ns_init_read = true;     /* also when unreadable: not read again */
+		if (pt_procfs_read_status(a->tgid, &st) == 0 && st.nspid_n > 1 && st.nspid[st.nspid_n - 1] == 1)
+			a->ns_init = true;
 	}
 	if (!a->ns_init)
 		return false;

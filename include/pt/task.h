@@ -99,6 +99,7 @@ struct pt_proc {
 	bool ns_tried;              /* ns_pid was read for (once, while alive) */
 	bool ns_init;               /* pid 1 of a nested pid namespace, once we saw it */
 	bool ns_teardown;           /* such an init, seen exiting (lifecycle.c) */
+	bool ns_init_read;          /* lifecycle.c read ns_init (once, while alive) */
 	/* the tree of processes we know, for orphan detection */
 	struct pt_proc *parent, *first_child, *next_sibling, *prev_sibling;
 	/* environment of the current image, for the env diff of the next exec */
