@@ -138,6 +138,12 @@ static void restore_itimers(void)
 		if (!it.it_value.tv_sec && !it.it_value.tv_usec)
 			continue;
 		if (itimers[i] == ITIMER_REAL) {
+			/* setitimer takes any tv_sec: a huge one would overflow
+			 * the microseconds (and needs no correction anyway). */
+			if (it.it_value.tv_sec > INT64_MAX / 1000000 - 1) {
+				setitimer(itimers[i], &it, NULL);
+				continue;
+			}
 			int64_t left = it.it_value.tv_sec * 1000000ll + it.it_value.tv_usec - elapsed_us;
 			if (left < 1)
 				left = 1;       /* expired meanwhile: fire at once */
@@ -237,32 +243,49 @@ int pt_launch_spawn(const char *path, char *const argv[], struct pt_filter *filt
 	if (pid < 0)
 		return -fork_err;
 
-	/* The child stops itself before anything we must see: seize it there. */
-	if (waitpid(pid, &st, WUNTRACED) < 0 || !WIFSTOPPED(st))
-		goto fail;
-	if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)opts) < 0)
-		goto fail;
+	/* The child stops itself before anything we must see: seize it there.
+	 * Each failure sets its own error: errno may be stale from a call
+	 * that succeeded.  ECHILD: the child ended before it could be traced
+	 * (pt_trace_run says so in words). */
+	int err = 0;
+	if (waitpid(pid, &st, WUNTRACED) < 0)
+		err = errno;
+	else if (!WIFSTOPPED(st))
+		err = ECHILD;
+	else if (ptrace(PTRACE_SEIZE, pid, NULL, (void *)opts) < 0)
+		err = errno;
 	/* Seizing a stopped task re-traps it into a ptrace group-stop; SIGCONT
 	 * ends that stop.  We consume the stops this causes here, so the loop
 	 * starts with a clean task sitting in the SIGCONT delivery stop. */
-	if (kill(pid, SIGCONT) < 0)
+	else if (kill(pid, SIGCONT) < 0)
+		err = errno;
+	if (err)
 		goto fail;
 	*stops = 0;
 	for (;;) {
-		if (waitpid(pid, &st, __WALL) < 0 || !WIFSTOPPED(st))
+		if (waitpid(pid, &st, __WALL) < 0) {
+			err = errno;
 			goto fail;
+		}
+		if (!WIFSTOPPED(st)) {
+			err = ECHILD;
+			goto fail;
+		}
 		++*stops;
 		int sig = WSTOPSIG(st), event = st >> 16;
 		if (!event && sig == SIGCONT)
 			break;
-		if (ptrace(PTRACE_CONT, pid, NULL, NULL) < 0)
+		if (ptrace(PTRACE_CONT, pid, NULL, NULL) < 0) {
+			err = errno;
 			goto fail;
+		}
 	}
 	*out = pid;
 	return 0;
-fail:;
-	int err = errno ? errno : ECHILD;
-	kill(pid, SIGKILL);
-	waitpid(pid, &st, __WALL);
+fail:
+	if (err != ECHILD) {    /* ECHILD: reaped already; its pid may be reused */
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, __WALL);
+	}
 	return -err;
 }

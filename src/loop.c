@@ -1080,6 +1080,7 @@ static void interrupt_task(struct pt_task *t, void *arg)
 static void begin_shutdown(struct pt_tracer *T)
 {
 	T->shutting_down = true;
+	pt_sinks_bound(T->sinks, PT_SINK_GIVE_UP_MS);  /* a reader that never reads must not keep us */
 	if (T->opt->seccomp) {
 		pt_procs_each(&T->tasks, kill_proc, T);
 		pt_tasks_each(&T->tasks, kill_held, T);
@@ -1206,7 +1207,8 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	unsigned launch_stops = 0;
 	rc = pt_launch_spawn(path, o->argv, filter, popts, &T.root, &launch_stops);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot start %s: %s", path, strerror(-rc));
+		snprintf(err, errlen, "cannot start %s: %s", path,
+			 rc == -ECHILD ? "its launcher died before it could be traced" : strerror(-rc));
 		goto out;
 	}
 	struct pt_task *root = pt_task_add(&T.tasks, T.root);

@@ -1,5 +1,6 @@
 /* ptrace-tour: options -> sinks -> pt_trace_run() -> exit status. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ptrace-tour: cannot read the signal mask: %s\n", strerror(-rc));
 		return 1;
 	}
+	/* An output past RLIMIT_FSIZE must fail its write with EFBIG (the
+	 * sink cuts back to a whole line and says so), not kill us with the
+	 * tree unfinished.  The program gets the disposition we started with
+	 * (launch.c), like every other. */
+	signal(SIGXFSZ, SIG_IGN);
 
 	if (pt_options_parse(argc, argv, &o, &cmd, err, sizeof(err)) < 0) {
 		fprintf(stderr, "ptrace-tour: %s\n", err);
@@ -100,6 +106,10 @@ int main(int argc, char **argv)
 		if (!log || add_sink(&sinks, pt_sink_jsonl_new(log, true), "the log", o.log_path) < 0)
 			goto out;
 	}
+	/* In -o FILE mode the summary writes the text sink's FILE through
+	 * stdio: it must come after the text sink, which the fan-out finishes
+	 * first, so the text sink's last whole-line write and its cut-back
+	 * bookkeeping (pt_lineout.good) are done before stdio writes there. */
 	if (o.text.summary && !discard &&
 	    add_sink(&sinks, pt_report_sink_new("tree", text, false, &o.text), "the summary", o.out_path) < 0)
 		goto out;

@@ -10,6 +10,7 @@
 #include "pt/event.h"
 
 struct pt_sink;
+struct pt_lineout;
 
 struct pt_sink_ops {
 	const char *name;
@@ -30,6 +31,7 @@ struct pt_sink {
 	struct pt_sink *next;
 	int err;            /* first error seen: the sink is fed no more */
 	char *label;        /* "the log 'x.jsonl'" in messages; NULL: ops->name */
+	struct pt_lineout *out; /* the sink's whole-line writer, if it has one */
 };
 
 /* The fan-out: every event goes to every sink, in the order they were added. */
@@ -37,9 +39,16 @@ struct pt_sinks {
 	struct pt_sink *head, *tail;
 	bool dirty;         /* an event went out since the last pt_sinks_flush */
 	const char *who;    /* prefix of the error lines; NULL: "ptrace-tour" */
+	int give_up_ms;     /* see pt_sinks_bound; 0: wait for the reader */
 };
 
 void pt_sinks_add(struct pt_sinks *ss, struct pt_sink *s);
+/* From now on no write waits for its reader forever: one that makes no
+ * progress for ms milliseconds fails its sink ("the reader is not
+ * reading").  The caller is ending (interrupted): a reader that never reads
+ * (a stopped pager, a fifo nobody drains) must not keep it alive. */
+#define PT_SINK_GIVE_UP_MS 1500
+void pt_sinks_bound(struct pt_sinks *ss, int ms);
 /* Names the sink in its error line: "WHAT 'PATH'" (path may be NULL).
  * 0 or -ENOMEM (then the default name is used). */
 int pt_sink_set_label(struct pt_sink *s, const char *what, const char *path);
@@ -62,6 +71,10 @@ void pt_sinks_destroy(struct pt_sinks *ss);
 
 struct pt_lineout {
 	FILE *fp;
+	int give_up_ms;     /* 0: a full pipe is waited on as long as it takes */
+	size_t sent;        /* bytes at the start of buf written already: the
+			     * head of a line a signal cut short */
+	const char *cause;  /* the failure was not the write's own: what failed */
 	int fd;             /* fileno(fp); -1 for a stream with no fd (memstream) */
 	bool owns;          /* fp is closed by pt_lineout_free */
 	bool cut;           /* a regular file of our own: failed writes are cut back */
@@ -71,8 +84,18 @@ struct pt_lineout {
 
 /* 0 or -errno (no memory); fp then still belongs to the caller. */
 int pt_lineout_init(struct pt_lineout *o, FILE *fp, bool owns);
-/* Writes buf out: 0, or -errno of the failed write (buf is then dropped). */
+/* Writes buf out: 0, or -errno of the failed write (buf is then dropped;
+ * cause says what failed when it was not the write itself, -ETIMEDOUT with
+ * a bound means the reader read nothing for give_up_ms), or 1: a signal
+ * interrupted a blocked write, what is unwritten stays in buf (never half a
+ * line lost or written twice) and the caller gets control back to notice
+ * the signal.  With give_up_ms it never returns 1. */
 int pt_lineout_flush(struct pt_lineout *o);
+/* The last flush (a sink's finish): a signal ends the waiting, and what is
+ * left gets give_up_ms (PT_SINK_GIVE_UP_MS if 0) to go out.  0 or -errno. */
+int pt_lineout_finish(struct pt_lineout *o);
+/* o->cause when a bounded write gave up. */
+extern const char pt_lineout_gave_up[];
 /* Closes fp when owned, frees buf. */
 void pt_lineout_free(struct pt_lineout *o);
 

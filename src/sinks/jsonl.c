@@ -476,12 +476,18 @@ static int jsonl_emit(struct pt_sink *s, const struct pt_event *ev)
 	write_event(&j->out.buf, ev);
 	if (j->out.buf.oom)
 		return -ENOMEM;
-	return j->out.buf.len >= PT_LINEOUT_FLUSH ? pt_lineout_flush(&j->out) : 0;
+	int rc = j->out.buf.len >= PT_LINEOUT_FLUSH ? pt_lineout_flush(&j->out) : 0;
+	return rc > 0 ? 0 : rc;     /* interrupted: the rest goes at the next flush */
 }
 
 static int jsonl_flush(struct pt_sink *s)
 {
 	return pt_lineout_flush(&((struct jsonl *)s)->out);
+}
+
+static int jsonl_finish(struct pt_sink *s)
+{
+	return pt_lineout_finish(&((struct jsonl *)s)->out);
 }
 
 static void jsonl_destroy(struct pt_sink *s)
@@ -492,7 +498,7 @@ static void jsonl_destroy(struct pt_sink *s)
 }
 
 static const struct pt_sink_ops jsonl_ops = {
-	.name = "jsonl", .emit = jsonl_emit, .finish = jsonl_flush, .destroy = jsonl_destroy, .flush = jsonl_flush,
+	.name = "jsonl", .emit = jsonl_emit, .finish = jsonl_finish, .destroy = jsonl_destroy, .flush = jsonl_flush,
 };
 
 struct pt_sink *pt_sink_jsonl_new(FILE *fp, bool owns_fp)
@@ -506,5 +512,6 @@ struct pt_sink *pt_sink_jsonl_new(FILE *fp, bool owns_fp)
 		return NULL;
 	}
 	j->base.ops = &jsonl_ops;
+	j->base.out = &j->out;
 	return &j->base;
 }

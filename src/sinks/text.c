@@ -314,16 +314,26 @@ static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 		pt_explain_event(f, ev);
 	if (ev->stack)
 		pt_textfmt_stack(f, ev->stack);
+	/* The stream's write (to_buf) fails only for want of memory, which
+	 * buf.oom tells; any other failure is stdio's own errno. */
+	errno = 0;
 	if (fflush(f) != 0 || t->out.buf.oom)
-		return -ENOMEM;
-	if (!t->out.cut || t->out.buf.len >= PT_LINEOUT_FLUSH)
-		return pt_lineout_flush(&t->out);
+		return t->out.buf.oom ? -ENOMEM : -(errno ? errno : EIO);
+	if (!t->out.cut || t->out.buf.len >= PT_LINEOUT_FLUSH) {
+		int rc = pt_lineout_flush(&t->out);
+		return rc > 0 ? 0 : rc;     /* interrupted: the rest goes at the next flush */
+	}
 	return 0;
 }
 
 static int text_flush(struct pt_sink *s)
 {
 	return pt_lineout_flush(&((struct text *)s)->out);
+}
+
+static int text_finish(struct pt_sink *s)
+{
+	return pt_lineout_finish(&((struct text *)s)->out);
 }
 
 static void text_destroy(struct pt_sink *s)
@@ -335,7 +345,7 @@ static void text_destroy(struct pt_sink *s)
 }
 
 static const struct pt_sink_ops text_ops = {
-	.name = "text", .emit = text_emit, .finish = text_flush, .destroy = text_destroy, .flush = text_flush,
+	.name = "text", .emit = text_emit, .finish = text_finish, .destroy = text_destroy, .flush = text_flush,
 };
 
 /* The formatting stream's write: what stdio formatted lands in out.buf. */
@@ -357,6 +367,7 @@ struct pt_sink *pt_sink_text_new(FILE *fp, bool owns_fp, const struct pt_text_op
 	if (!t->fmt)
 		goto fail;
 	t->base.ops = &text_ops;
+	t->base.out = &t->out;
 	t->o = *o;
 	return &t->base;
 fail:

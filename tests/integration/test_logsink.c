@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -264,5 +266,127 @@ Test(logsink, dev_full)
 	/* The other sink is unaffected: the log is whole, end event included. */
 	whole_lines(&r);
 	cr_assert(strstr(r.log, "{\"ev\":\"end\""), "the log has no end event");
+	res_free(&r);
+}
+
+/* ---- a reader that never reads ---- */
+
+/* The tool sleeps in write (x86_64: 1). */
+static bool blocked_in_write(pid_t tool)
+{
+	char path[64], buf[64] = "";
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tool);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool yes = fgets(buf, sizeof(buf), f) && !strncmp(buf, "1 ", 2);
+	fclose(f);
+	return yes;
+}
+
+/* fork + exec the tool in a process group of its own, stdout/stderr into
+ * files, with RLIMIT_FSIZE soft limit fsize (0: unchanged). */
+static pid_t start_tool(const char *const *args, const char *out, const char *err, rlim_t fsize)
+{
+	const char *argv[32] = {PT_TOOL};
+	size_t k = 1;
+	for (; args[k - 1] && k < 31; k++)
+		argv[k] = args[k - 1];
+	argv[k] = NULL;
+	pid_t pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		setpgid(0, 0);
+		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(126);
+		struct rlimit rl;
+		if (fsize && (getrlimit(RLIMIT_FSIZE, &rl) < 0 || (rl.rlim_cur = fsize, setrlimit(RLIMIT_FSIZE, &rl) < 0)))
+			_exit(125);
+		alarm(PT_T_TIMEOUT);
+		execv(PT_TOOL, (char *const *)argv);
+		_exit(127);
+	}
+	setpgid(pid, pid);
+	return pid;
+}
+
+/* Waits up to timeout_s for pid; SIGKILLs its group and fails on timeout. */
+static int wait_tool(pid_t pid, int timeout_s)
+{
+	uint64_t until = pt_t_now_ns() + (uint64_t)timeout_s * 1000000000ull;
+	int st;
+	pid_t w;
+	while ((w = waitpid(pid, &st, WNOHANG)) == 0) {
+		if (pt_t_now_ns() > until) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			cr_assert_fail("the tool did not end within %d s", timeout_s);
+		}
+		pause_ms(5);
+	}
+	cr_assert_eq(w, pid);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -WTERMSIG(st);
+}
+
+/* The -o output is a fifo whose reader never reads: once the pipe is full
+ * the tool blocks in write with the tree in ptrace stops.  SIGTERM must
+ * still end it: the write gives way, the tree is killed (seccomp mode), the
+ * output that cannot go out within a bounded time fails in one line, and
+ * the tool exits 128+15. */
+Test(logsink, sigterm_ends_a_tool_blocked_on_a_full_output)
+{
+	const char *fifo = pt_t_scratch("out.fifo"), *out = pt_t_scratch("stuck.out"), *err = pt_t_scratch("stuck.err"),
+		   *log = pt_t_scratch("stuck.jsonl");
+	cr_assert_eq(mkfifo(fifo, 0600), 0, "mkfifo: %s", strerror(errno));
+	int rfd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);       /* the reader: it never reads */
+	cr_assert_geq(rfd, 0);
+	char tracee[4096];
+	snprintf(tracee, sizeof(tracee), "%s", pt_t_tracee_path("many_children"));
+	pid_t pid = start_tool(ARGS("-q", "--log", log, "-o", fifo, "--", tracee, "2000"), out, err, 0);
+
+	/* Full: the pipe holds (nearly) its 64 KiB and the tool sleeps in write. */
+	uint64_t until = pt_t_now_ns() + (uint64_t)PT_T_TIMEOUT * 1000000000ull;
+	int queued = 0;
+	while (!(ioctl(rfd, FIONREAD, &queued) == 0 && queued > 60000 && blocked_in_write(pid))) {
+		if (pt_t_now_ns() > until) {
+			kill(-pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			cr_assert_fail("the output never filled (%d bytes queued)", queued);
+		}
+		pause_ms(2);
+	}
+	kill(pid, SIGTERM);
+	int code = wait_tool(pid, 10)   /* the give-up bound is 1.5 s a write */;
+	char *errtext = pt_t_read_file(err, NULL);
+	cr_assert_eq(code, 128 + SIGTERM, "exit %d, stderr: %s", code, errtext);
+	cr_assert(errtext && strstr(errtext, "gave up writing the output '") && strstr(errtext, "the reader is not reading"),
+		  "stderr: %s", errtext);
+	/* The tree is gone (killed, reaped by the tool or by init). */
+	until = pt_t_now_ns() + 5000000000ull;
+	while (!(kill(-pid, 0) < 0 && errno == ESRCH)) {
+		cr_assert(pt_t_now_ns() < until, "the traced tree outlived the tool");
+		pause_ms(5);
+	}
+	free(errtext);
+	close(rfd);
+}
+
+/* A log past RLIMIT_FSIZE fails its write with EFBIG rather than killing
+ * the tool with SIGXFSZ: one line naming the log, a log of whole lines, and
+ * the program's own exit status.  The program inherits the limit (and a
+ * default SIGXFSZ) but writes nothing. */
+Test(logsink, file_size_limit_costs_the_log_not_the_trace)
+{
+	const char *out = pt_t_scratch("fsize.out"), *err = pt_t_scratch("fsize.err"), *log = pt_t_scratch("fsize.jsonl");
+	char tracee[4096];
+	snprintf(tracee, sizeof(tracee), "%s", pt_t_tracee_path("many_children"));
+	pid_t pid = start_tool(ARGS("--log", log, "-o", "/dev/null", "--", tracee, "200"), out, err, 16384);
+	struct res r = {0};
+	load(&r, wait_tool(pid, PT_T_TIMEOUT), out, err, log);
+	cr_assert_eq(r.code, 0, "exit %d, stderr: %s", r.code, r.err);
+	one_error_line(&r, "the log '", "File too large");
+	whole_lines(&r);
+	cr_assert_leq(r.log_len, 16384);
 	res_free(&r);
 }
