@@ -14,7 +14,7 @@
  * (load_elf_phdrs); so do we, which also rules out PN_XNUM. */
 #define MAX_PHDR_BYTES 65536u
 #define MAX_DYN_BYTES (1u << 20)
-#define SYM_CHUNK 256u              /* symbols per pread */
+#define SYM_CHUNK 4096u             /* symbols per pread (96 KiB) when indexing */
 
 /* [off, off + len) inside [0, size)? */
 static bool in_file(uint64_t off, uint64_t len, uint64_t size)
@@ -205,6 +205,7 @@ static int check_sections(int fd, const Elf64_Ehdr *eh, struct pt_elf_image *img
 {
 	Elf64_Shdr *sh = NULL;
 	const char *why = NULL;
+	uint64_t total = 0;         /* entries of the tables kept */
 	int ret = 0;
 	if (eh->e_shoff == 0 || eh->e_shnum == 0) {
 		/* e_shnum 0 with an offset: extended numbering (>= 65280
@@ -241,11 +242,15 @@ static int check_sections(int fd, const Elf64_Ehdr *eh, struct pt_elf_image *img
 			why = "bad string table of a symbol table";
 			continue;
 		}
+		/* The cap is on all tables together: each entry is read
+		 * (once) to build the index; a table past it is skipped, so
+		 * a huge .symtab still leaves .dynsym's names. */
 		uint64_t count = s->sh_size / sizeof(Elf64_Sym);
-		if (count > PT_ELFIMG_MAX_SYMS) {
+		if (count > PT_ELFIMG_MAX_SYMS - total) {
 			why = "symbol table too large";
 			continue;
 		}
+		total += count;
 		img->symtabs[img->nsymtabs++] = (struct pt_elf_symtab){
 			.off = s->sh_offset, .count = count, .str_off = sh[s->sh_link].sh_offset,
 			.str_size = sh[s->sh_link].sh_size};
@@ -322,17 +327,107 @@ bool pt_elf_image_vaddr(const struct pt_elf_image *img, uint64_t off, uint64_t *
 	return false;
 }
 
-int pt_elf_image_symbol(int fd, const struct pt_elf_image *img, uint64_t vaddr, char *name, size_t len,
-			uint64_t *start)
+
+/* ---- function names ----
+ *
+ * Looking a name up used to scan every entry of every symbol table with
+ * pread: up to 4 x 2^24 entries (1.5 GiB) per frame whose name was not
+ * cached yet.  Now the tables are read once per image, in SYM_CHUNK
+ * chunks, into an index that answers each lookup with a binary search.
+ *
+ * The answer is the function symbol with the highest address <= vaddr
+ * among those that contain vaddr (a symbol without a size contains every
+ * address from its own up), the first in the file among equals.  Sized
+ * symbols may overlap or nest, so the nearest symbol below vaddr is not
+ * always the answer, and walking back from it could cost O(n) per lookup.
+ * Instead the answer, a step function of vaddr that changes only where a
+ * symbol starts or ends, is computed once for every address by a sweep,
+ * and stored as segments: from seg_addr[i] up to seg_addr[i + 1] the
+ * answer is funcs[seg_func[i]] (NO_FUNC: none).  At most 2n + 1 segments. */
+
+#define NO_FUNC UINT32_MAX
+#define ORD_TAB_SHIFT 28            /* ord = table << 28 | index (< 2^21) */
+
+struct fsym {
+	uint64_t addr, size;        /* size 0: contains every address from addr */
+	uint32_t name;              /* st_name in its table's strings */
+	uint32_t ord;               /* table << ORD_TAB_SHIFT | index: file order */
+};
+
+struct pt_elf_symidx {
+	size_t nfuncs, nsegs;
+	struct fsym *funcs;
+	uint64_t *seg_addr;
+	uint32_t *seg_func;
+};
+
+static bool contains(const struct fsym *f, uint64_t a)
 {
-	Elf64_Sym chunk[SYM_CHUNK];
-	const struct pt_elf_symtab *best_tab = NULL;
-	uint64_t best_dist = UINT64_MAX, best_name = 0;
+	return a >= f->addr && (f->size == 0 || a - f->addr < f->size);
+}
+
+/* f preferred to g when both contain an address: the closer start, then
+ * the first in the file (as the linear scan had it, and libunwind). */
+static bool beats(const struct fsym *f, const struct fsym *g)
+{
+	return f->addr != g->addr ? f->addr > g->addr : f->ord < g->ord;
+}
+
+static int cmp_fsym(const void *a, const void *b)
+{
+	const struct fsym *f = a, *g = b;
+	if (f->addr != g->addr)
+		return f->addr < g->addr ? -1 : 1;
+	if (f->size != g->size)
+		return f->size < g->size ? -1 : 1;
+	return f->ord < g->ord ? -1 : f->ord > g->ord;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* A binary heap of indices into funcs, the best (beats) on top. */
+static void heap_push(const struct fsym *funcs, uint32_t *h, size_t *n, uint32_t v)
+{
+	size_t i = (*n)++;
+	while (i > 0 && beats(&funcs[v], &funcs[h[(i - 1) / 2]])) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = v;
+}
+
+static void heap_pop(const struct fsym *funcs, uint32_t *h, size_t *n)
+{
+	uint32_t v = h[--*n];
+	size_t i = 0;
+	for (;;) {
+		size_t c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && beats(&funcs[h[c + 1]], &funcs[h[c]]))
+			c++;
+		if (!beats(&funcs[h[c]], &funcs[v]))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = v;
+}
+
+/* Reads the function symbols of every table into x->funcs.  1 when there
+ * are more than PT_ELFIMG_MAX_FUNCS. */
+static int read_funcs(int fd, const struct pt_elf_image *img, struct pt_elf_symidx *x)
+{
+	Elf64_Sym *chunk = malloc(SYM_CHUNK * sizeof(*chunk));
+	size_t cap = 0;
 	int ret = 0;
-	if (len)
-		name[0] = 0;
-	if (img->error || img->sym_error || len == 0) {
-		ret = -ENOENT;
+	if (!chunk) {
+		ret = -ENOMEM;
 		goto out;
 	}
 	for (size_t t = 0; t < img->nsymtabs; t++) {
@@ -343,36 +438,169 @@ int pt_elf_image_symbol(int fd, const struct pt_elf_image *img, uint64_t vaddr, 
 				goto out;
 			for (size_t k = 0; k < n; k++) {
 				const Elf64_Sym *s = &chunk[k];
+				unsigned type = ELF64_ST_TYPE(s->st_info);
 				/* Defined functions with a name inside their
 				 * string table; absolute symbols carry no
-				 * link-time address to compare with. */
-				if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || s->st_shndx == SHN_UNDEF ||
+				 * link-time address to compare with, and
+				 * nothing runs at address 0. */
+				if ((type != STT_FUNC && type != STT_GNU_IFUNC) || s->st_shndx == SHN_UNDEF ||
 				    s->st_shndx == SHN_ABS || s->st_name == 0 || s->st_name >= tab->str_size ||
-				    s->st_value > vaddr || (s->st_size && vaddr - s->st_value >= s->st_size))
+				    s->st_value == 0)
 					continue;
-				/* the first of equals wins, as in libunwind */
-				if (vaddr - s->st_value < best_dist) {
-					best_dist = vaddr - s->st_value;
-					best_tab = tab;
-					best_name = s->st_name;
+				if (x->nfuncs == PT_ELFIMG_MAX_FUNCS) {
+					ret = 1;
+					goto out;
 				}
+				if (x->nfuncs == cap) {
+					size_t ncap = cap ? 2 * cap : 1024;
+					if (ncap > PT_ELFIMG_MAX_FUNCS)
+						ncap = PT_ELFIMG_MAX_FUNCS;
+					struct fsym *f = realloc(x->funcs, ncap * sizeof(*f));
+					if (!f) {
+						ret = -ENOMEM;
+						goto out;
+					}
+					x->funcs = f;
+					cap = ncap;
+				}
+				x->funcs[x->nfuncs++] = (struct fsym){.addr = s->st_value, .size = s->st_size,
+					.name = s->st_name, .ord = (uint32_t)(t << ORD_TAB_SHIFT | (i + k))};
 			}
 		}
 	}
-	if (!best_tab) {
+out:
+	free(chunk);
+	return ret;
+}
+
+/* The segments of x->funcs (sorted): a sweep over every address where a
+ * symbol starts or ends, with the symbols that started so far in a heap
+ * (the ones that ended are dropped when they come on top). */
+static int sweep(struct pt_elf_symidx *x)
+{
+	size_t n = x->nfuncs, nends = 0, nh = 0, si = 0, ei = 0;
+	uint64_t *ends = malloc((n ? n : 1) * sizeof(*ends));
+	uint32_t *heap = malloc((n ? n : 1) * sizeof(*heap));
+	uint32_t last = NO_FUNC;
+	int ret = 0;
+	x->seg_addr = malloc((2 * n + 1) * sizeof(*x->seg_addr));
+	x->seg_func = malloc((2 * n + 1) * sizeof(*x->seg_func));
+	if (!ends || !heap || !x->seg_addr || !x->seg_func) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* A size that runs past the top of the address space never ends. */
+	for (size_t i = 0; i < n; i++)
+		if (x->funcs[i].size && x->funcs[i].size <= UINT64_MAX - x->funcs[i].addr)
+			ends[nends++] = x->funcs[i].addr + x->funcs[i].size;
+	qsort(ends, nends, sizeof(*ends), cmp_u64);
+	while (si < n || ei < nends) {
+		uint64_t p = si < n ? x->funcs[si].addr : ends[ei];
+		if (ei < nends && ends[ei] < p)
+			p = ends[ei];
+		while (si < n && x->funcs[si].addr == p)
+			heap_push(x->funcs, heap, &nh, (uint32_t)si++);
+		while (ei < nends && ends[ei] == p)
+			ei++;
+		while (nh && !contains(&x->funcs[heap[0]], p))
+			heap_pop(x->funcs, heap, &nh);
+		uint32_t best = nh ? heap[0] : NO_FUNC;
+		if (best != last) {
+			x->seg_addr[x->nsegs] = p;
+			x->seg_func[x->nsegs++] = best;
+			last = best;
+		}
+	}
+out:
+	free(ends);
+	free(heap);
+	return ret;
+}
+
+static int build_index(int fd, struct pt_elf_image *img)
+{
+	struct pt_elf_symidx *x = calloc(1, sizeof(*x));
+	int ret = 0;
+	if (!x) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if ((ret = read_funcs(fd, img, x)) != 0)
+		goto out;
+	qsort(x->funcs, x->nfuncs, sizeof(*x->funcs), cmp_fsym);
+	/* .symtab repeats .dynsym: of equal symbols only the first can ever
+	 * be the answer. */
+	size_t k = 0;
+	for (size_t i = 0; i < x->nfuncs; i++)
+		if (!k || x->funcs[i].addr != x->funcs[k - 1].addr || x->funcs[i].size != x->funcs[k - 1].size)
+			x->funcs[k++] = x->funcs[i];
+	x->nfuncs = k;
+	ret = sweep(x);
+out:
+	if (ret == 0) {
+		img->symidx = x;
+	} else {
+		img->symidx_error = ret == 1 ? "too many function symbols"
+				    : ret == -ENOMEM ? "out of memory" : "cannot read the symbol tables";
+		if (x) {
+			free(x->funcs);
+			free(x->seg_addr);
+			free(x->seg_func);
+			free(x);
+		}
+	}
+	return ret == 1 ? -ENOENT : ret;
+}
+
+void pt_elf_image_free(struct pt_elf_image *img)
+{
+	if (img->symidx) {
+		free(img->symidx->funcs);
+		free(img->symidx->seg_addr);
+		free(img->symidx->seg_func);
+		free(img->symidx);
+		img->symidx = NULL;
+	}
+}
+
+int pt_elf_image_symbol(int fd, struct pt_elf_image *img, uint64_t vaddr, char *name, size_t len,
+			uint64_t *start)
+{
+	int ret = 0;
+	if (len)
+		name[0] = 0;
+	if (img->error || img->sym_error || img->symidx_error || len == 0) {
 		ret = -ENOENT;
 		goto out;
 	}
+	if (!img->symidx && (ret = build_index(fd, img)) < 0)
+		goto out;
+	const struct pt_elf_symidx *x = img->symidx;
+	/* the last segment starting at or below vaddr */
+	size_t lo = 0, hi = x->nsegs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (x->seg_addr[mid] <= vaddr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || x->seg_func[lo - 1] == NO_FUNC) {
+		ret = -ENOENT;
+		goto out;
+	}
+	const struct fsym *f = &x->funcs[x->seg_func[lo - 1]];
+	const struct pt_elf_symtab *tab = &img->symtabs[f->ord >> ORD_TAB_SHIFT];
 	/* The name ends at its NUL, at len - 1 bytes, or at the end of its
 	 * string table, whichever comes first. */
-	uint64_t avail = best_tab->str_size - best_name;
+	uint64_t avail = tab->str_size - f->name;
 	size_t n = avail < len - 1 ? (size_t)avail : len - 1;
-	if ((ret = read_at(fd, best_tab->str_off + best_name, name, n)) < 0)
+	if ((ret = read_at(fd, tab->str_off + f->name, name, n)) < 0)
 		goto out;
 	name[n] = 0;
 	size_t l = strlen(name);
 	ret = l == n && n == len - 1 && avail > n ? 1 : 0;
-	*start = vaddr - best_dist;
+	*start = f->addr;
 out:
 	if (ret < 0 && len)
 		name[0] = 0;

@@ -205,9 +205,11 @@ void pt_unwind_free(struct pt_unwinder *u)
 			free(u->syms[i].func);
 	free(u->syms);
 	if (u->images)
-		for (unsigned i = 0; i < NIMAGES; i++)
+		for (unsigned i = 0; i < NIMAGES; i++) {
 			if (u->images[i].inode && u->images[i].fd >= 0)
 				close(u->images[i].fd);
+			pt_elf_image_free(&u->images[i].elf);
+		}
 	free(u->images);
 	free(u);
 }
@@ -574,6 +576,7 @@ static struct image *image_of(struct walk *w, const struct pt_map *m)
 	}
 	if (e->inode && e->fd >= 0)
 		close(e->fd);
+	pt_elf_image_free(&e->elf);
 	image_load(e, w->tid, m);
 	if (e->retry)
 		e->inode = 0;       /* valid for this caller, found by no other */

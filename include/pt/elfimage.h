@@ -24,7 +24,12 @@
 
 #define PT_ELFIMG_MAX_LOADS 32      /* PT_LOADs kept (glibc's libraries have 4-5) */
 #define PT_ELFIMG_MAX_SYMTABS 4     /* SHT_SYMTAB + SHT_DYNSYM sections kept */
-#define PT_ELFIMG_MAX_SYMS (1u << 24)  /* entries of one symbol table, beyond: ignored */
+/* Entries of all the symbol tables of one image together (24 bytes each:
+ * 48 MiB, read once per image): a table that would go past it is ignored. */
+#define PT_ELFIMG_MAX_SYMS (1u << 21)
+/* Function symbols of one image indexed for names (~40 bytes each in the
+ * index); beyond it the image gets no names at all. */
+#define PT_ELFIMG_MAX_FUNCS (1u << 20)
 
 struct pt_elf_load {
 	uint64_t offset, filesz, vaddr, memsz;
@@ -59,9 +64,16 @@ struct pt_elf_image {
 	const char *sym_error;
 	size_t nsymtabs;
 	struct pt_elf_symtab symtabs[PT_ELFIMG_MAX_SYMTABS];
+
+	/* The function index, built at the first pt_elf_image_symbol (NULL
+	 * before); once that failed, symidx_error says why and no name is
+	 * looked up again.  Freed by pt_elf_image_free. */
+	struct pt_elf_symidx *symidx;
+	const char *symidx_error;
 };
 
-/* Checks the open file fd.  0 with the verdicts in *img (a malformed file is
+/* Checks the open file fd (img is overwritten: pt_elf_image_free an image
+ * that was used before checking again into it).  0 with the verdicts in *img (a malformed file is
  * not an error: img->error says why); -errno when fstat or a read fails, or
  * memory runs out (img->error is set then too). */
 int pt_elf_image_check(int fd, struct pt_elf_image *img);
@@ -70,12 +82,23 @@ int pt_elf_image_check(int fd, struct pt_elf_image *img);
  * bytes hold it; false when none does. */
 bool pt_elf_image_vaddr(const struct pt_elf_image *img, uint64_t off, uint64_t *vaddr);
 
-/* The STT_FUNC symbol closest below or at the link-time address vaddr (and
- * containing it, when the symbol has a size), from the symbol tables of a
- * checked image: its name in name[len] (cut to fit, NUL-terminated) and
- * *start its address.  0 found, 1 found but the name was cut, -ENOENT none,
- * other -errno when the file cannot be read (shrunk under us: -EIO). */
-int pt_elf_image_symbol(int fd, const struct pt_elf_image *img, uint64_t vaddr, char *name, size_t len,
+/* The function symbol (STT_FUNC or STT_GNU_IFUNC, defined, address not 0)
+ * closest below or at the link-time address vaddr (and containing it, when
+ * the symbol has a size; of equals, the first in the file), from the symbol
+ * tables of a checked image: its name in name[len] (cut to fit,
+ * NUL-terminated) and *start its address.  0 found, 1 found but the name
+ * was cut, -ENOENT none, other -errno when the file cannot be read (shrunk
+ * under us: -EIO) or memory runs out.  fd must be the file checked.
+ *
+ * The first call reads the symbol tables once, in large chunks, into a
+ * sorted index in img (img->symidx); later calls binary-search it and read
+ * only the name.  A failure to build it (more than PT_ELFIMG_MAX_FUNCS
+ * functions, a read error, no memory) is returned once and then kept in
+ * img->symidx_error: that image has no names from then on. */
+int pt_elf_image_symbol(int fd, struct pt_elf_image *img, uint64_t vaddr, char *name, size_t len,
 			uint64_t *start);
+
+/* Frees what pt_elf_image_symbol built in img (the image stays checked). */
+void pt_elf_image_free(struct pt_elf_image *img);
 
 #endif
