@@ -511,6 +511,15 @@ static int sweep(struct pt_elf_symidx *x)
 			last = best;
 		}
 	}
+	if (x->nsegs) {
+		/* typically ~n of the 2n + 1 are used; failing to shrink is harmless */
+		uint64_t *a = realloc(x->seg_addr, x->nsegs * sizeof(*a));
+		if (a)
+			x->seg_addr = a;
+		uint32_t *f = realloc(x->seg_func, x->nsegs * sizeof(*f));
+		if (f)
+			x->seg_func = f;
+	}
 out:
 	free(ends);
 	free(heap);
@@ -535,6 +544,12 @@ static int build_index(int fd, struct pt_elf_image *img)
 		if (!k || x->funcs[i].addr != x->funcs[k - 1].addr || x->funcs[i].size != x->funcs[k - 1].size)
 			x->funcs[k++] = x->funcs[i];
 	x->nfuncs = k;
+	if (k) {
+		/* give back the growth slack; failing to is harmless */
+		struct fsym *f = realloc(x->funcs, k * sizeof(*f));
+		if (f)
+			x->funcs = f;
+	}
 	ret = sweep(x);
 out:
 	if (ret == 0) {
