@@ -536,7 +536,8 @@ static int build_index(int fd, struct pt_elf_image *img)
 	}
 	if ((ret = read_funcs(fd, img, x)) != 0)
 		goto out;
-	qsort(x->funcs, x->nfuncs, sizeof(*x->funcs), cmp_fsym);
+	if (x->nfuncs)                  /* funcs is NULL when empty */
+		qsort(x->funcs, x->nfuncs, sizeof(*x->funcs), cmp_fsym);
 	/* .symtab repeats .dynsym: of equal symbols only the first can ever
 	 * be the answer. */
 	size_t k = 0;
