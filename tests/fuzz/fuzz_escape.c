@@ -1,4 +1,4 @@
-/* libFuzzer: the escapers (src/escape.c) on arbitrary bytes.  The JSON
+/* libFuzzer: the escapers (src/lib/escape.c) on arbitrary bytes.  The JSON
  * escape must round-trip exactly as the log reader undoes it (premap, json-c,
  * unescape: every byte back, NULs and invalid UTF-8 included), and the
  * terminal escape must let no control byte through. */

@@ -1,4 +1,4 @@
-/* libFuzzer: the log reader (src/logread.c) on arbitrary bytes read as a
+/* libFuzzer: the log reader (src/report/logread.c) on arbitrary bytes read as a
  * JSONL log.  Every message is one line; whatever it accepts is written
  * again by the jsonl sink, and that log must be read back whole and written
  * to the same bytes (report --format jsonl is a fixed point).  Seed it with
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pt/logread.h"
+#include "logread.h"
 #include "pt/sink.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

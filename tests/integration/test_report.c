@@ -210,7 +210,7 @@ static void count_log(const char *log, size_t *procs, size_t *forks)
 
 
 /* What the log says about each process, read from the JSONL here and not
- * through src/model.c: what every graphical view must show of it.  A
+ * through src/report/model.c: what every graphical view must show of it.  A
  * regenerated golden file cannot hide a process, a bar or a mark that went
  * missing, since these counts do not come from the golden files. */
 struct lexec {

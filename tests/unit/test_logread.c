@@ -1,4 +1,4 @@
-/* The log reader (src/logread.c): fixed lines of every event kind parsed
+/* The log reader (src/report/logread.c): fixed lines of every event kind parsed
  * into struct pt_event, the exact round trip of bytes that are not UTF-8
  * through the writer and back, and the errors and warnings for logs that
  * are malformed, of another version, or cut short. */
@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "pt/logread.h"
+#include "logread.h"
 #include "pt/sink.h"
 #include "pt/tables.h"
 

@@ -1,4 +1,4 @@
-/* The syscalls/ tables and the name <-> value helpers of src/tables.c. */
+/* The syscalls/ tables and the name <-> value helpers of src/lib/tables.c. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE     /* CLONE_* in <sched.h> (also set by CMake) */
 #endif
@@ -20,7 +20,7 @@
 #include "pt/event.h"
 #include "pt/tables.h"
 
-/* ---- the .def files, read the same way src/tables.c reads them ---- */
+/* ---- the .def files, read the same way src/lib/tables.c reads them ---- */
 
 enum {
 #define CLASS(s, name, bit) s = 1u << (bit),

@@ -33,8 +33,8 @@
 
 #include "pt/arena.h"
 #include "pt/procfs.h"
-#include "pt/textfmt.h"
-#include "pt/unwind.h"
+#include "textfmt.h"
+#include "unwind.h"
 
 #ifndef PT_TRACEES
 #define PT_TRACEES "."
@@ -652,7 +652,7 @@ Test(unwind, spawn_worker_fork_stack)
 
 /* pthread_create stops at PTRACE_EVENT_CLONE right after glibc's clone3
  * syscall, in code its unwind info leaves out: the unwind must still get
- * through (src/unwind.c: leaf_return). */
+ * through (src/tracer/unwind.c: leaf_return). */
 Test(unwind, thread_spawn_from_clone3)
 {
 	struct mini m;

@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pt/model.h"
+#include "model.h"
 
 /* Columns kept for the label: wider labels push their line's columns. */
 #define LABEL_MAX_COLS 60

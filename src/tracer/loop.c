@@ -28,13 +28,13 @@
 #include <unistd.h>
 
 #include "pt/elfinfo.h"
-#include "pt/exec_detail.h"
+#include "exec_detail.h"
 #include "pt/launch.h"
 #include "pt/procfs.h"
 #include "pt/seccomp.h"
 #include "pt/tracee_mem.h"
 #include "pt/tracer.h"
-#include "pt/unwind.h"
+#include "unwind.h"
 
 #ifndef PTRACE_EVENT_STOP
 #define PTRACE_EVENT_STOP 128

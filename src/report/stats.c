@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pt/model.h"
+#include "model.h"
 #include "pt/tables.h"
 
 #define NSIG_MAX 128

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pt/exec_detail.h"
+#include "exec_detail.h"
 #include "pt/tables.h"
 #include "pt/tracee_mem.h"
 #include "pt/tracer.h"
-#include "pt/unwind.h"
+#include "unwind.h"
 
 #define PT_PATH_MAX 4096
 #define PT_ARGV_MAX_N 4096

@@ -12,10 +12,10 @@
 #include <time.h>
 
 #include "pt/escape.h"
-#include "pt/explain.h"
+#include "explain.h"
 #include "pt/sink.h"
 #include "pt/tables.h"
-#include "pt/textfmt.h"
+#include "textfmt.h"
 
 struct text {
 	struct pt_sink base;

@@ -1,5 +1,5 @@
 /* --explain: what the kernel just did, in plain words. */
-#include "pt/explain.h"
+#include "explain.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -14,7 +14,7 @@
 
 #include "pt/procfs.h"
 #include "pt/tracer.h"
-#include "pt/unwind.h"
+#include "unwind.h"
 
 #define PT_PF_EXITING 0x4u     /* include/linux/sched.h: the task is in do_exit */
 

@@ -1,5 +1,5 @@
 /* Text formatting of arguments, exec anatomy and stacks. */
-#include "pt/textfmt.h"
+#include "textfmt.h"
 
 #include <inttypes.h>
 #include <stdbool.h>

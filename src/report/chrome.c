@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "pt/escape.h"
-#include "pt/model.h"
+#include "model.h"
 #include "pt/tables.h"
 
 struct chrome {

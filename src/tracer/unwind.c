@@ -26,7 +26,7 @@
  * Where libunwind 1.6 guesses (names of stripped static functions, frames
  * without unwind info), we would rather say less: see lookup_func() and
  * walk_stack(). */
-#include "pt/unwind.h"
+#include "unwind.h"
 
 #include <elf.h>
 #include <errno.h>

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pt/model.h"
+#include "model.h"
 #include "pt/tables.h"
 
 #define WIDTH 1200.0

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pt/logread.h"
-#include "pt/model.h"
+#include "logread.h"
+#include "model.h"
 
 /* jsonl re-emits the log through the writer: the round trip of the reader. */
 static struct pt_sink *jsonl_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)

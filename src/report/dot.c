@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pt/model.h"
+#include "model.h"
 
 #define ARGV_COLS 40
 

@@ -1,6 +1,6 @@
 /* The process model behind the report views, and the plumbing they share
  * (include/pt/model.h). */
-#include "pt/model.h"
+#include "model.h"
 
 #include "pt/escape.h"
 

@@ -1,6 +1,6 @@
 /* The exec anatomy: what the memory looked like before and after, how the
  * new map follows from the ELF file, what the new program inherited. */
-#include "pt/exec_detail.h"
+#include "exec_detail.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,7 +13,7 @@
 #include "pt/tables.h"
 #include "pt/tracee_mem.h"
 #include "pt/tracer.h"
-#include "pt/unwind.h"
+#include "unwind.h"
 
 #define PT_STR_MAX 4096     /* bytes kept of a path argument */
 
