@@ -18,43 +18,11 @@ TestSuite(seccomp, .fini = pt_t_cleanup);
 
 #define SKIP_CODE 77    /* own_filter: the kernel refused what the mode needs */
 
-struct untraced {
-	int code;           /* exit code, or 128 + signal */
-	char *out;          /* its stdout; free() it */
-};
-
-/* Runs own_filter MODE without any tracer, stdout and stderr to files. */
-static struct untraced run_untraced(const char *mode)
-{
-	struct untraced u = {-1, NULL};
-	char name[64];
-	snprintf(name, sizeof(name), "untraced-%s.out", mode);
-	const char *path = pt_t_scratch(name);
-	pid_t pid = fork();
-	cr_assert(pid >= 0, "fork");
-	if (pid == 0) {
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int devnull = open("/dev/null", O_WRONLY);
-		if (fd < 0 || devnull < 0)
-			_exit(126);
-		dup2(fd, 1);
-		dup2(devnull, 2);
-		execl(pt_t_tracee_path("own_filter"), "own_filter", mode, (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	cr_assert(waitpid(pid, &st, 0) == pid, "waitpid");
-	u.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	u.out = pt_t_read_file(path, NULL);
-	cr_assert(u.out != NULL, "no output from the untraced run");
-	return u;
-}
-
 /* The untraced run must pass on its own (it checks the kernel's rules), or
  * the test is skipped when the mode needs what this kernel lacks. */
-static struct untraced baseline(const char *mode)
+static struct pt_t_untraced baseline(const char *mode)
 {
-	struct untraced u = run_untraced(mode);
+	struct pt_t_untraced u = pt_t_run_untraced("own_filter", mode);
 	if (u.code == SKIP_CODE) {
 		free(u.out);
 		cr_skip_test("own_filter %s: the kernel refused the filter (no CAP_SYS_ADMIN?)", mode);
@@ -65,7 +33,7 @@ static struct untraced baseline(const char *mode)
 
 /* Runs the mode traced with args and asserts it saw what it sees untraced. */
 static void traced_like_untraced(struct pt_t_run *r, const char *const *args, const char *mode,
-				 const struct untraced *u)
+				 const struct pt_t_untraced *u)
 {
 	const char *targs[] = {mode, NULL};
 	pt_t_run(r, args, "own_filter", targs);
@@ -125,7 +93,7 @@ static void check_refused_logged(struct pt_t_run *r)
 
 Test(seccomp, own_trace_seccomp)
 {
-	struct untraced u = baseline("trace");
+	struct pt_t_untraced u = baseline("trace");
 	struct pt_t_run r;
 	traced_like_untraced(&r, NULL, "trace", &u);
 	check_refused_logged(&r);
@@ -135,7 +103,7 @@ Test(seccomp, own_trace_seccomp)
 
 Test(seccomp, own_trace_no_seccomp)
 {
-	struct untraced u = baseline("trace");
+	struct pt_t_untraced u = baseline("trace");
 	struct pt_t_run r;
 	const char *args[] = {"--no-seccomp", "--stats", NULL};
 	traced_like_untraced(&r, args, "trace", &u);
@@ -156,7 +124,7 @@ Test(seccomp, own_trace_no_seccomp)
  * program's TRACE: one syscall event with ENOSYS in both modes. */
 static void check_getppid(const char *mode_opt)
 {
-	struct untraced u = baseline("trace");
+	struct pt_t_untraced u = baseline("trace");
 	struct pt_t_run r;
 	const char *args[] = {"-e", "trace=getppid", mode_opt, NULL};
 	traced_like_untraced(&r, args, "trace", &u);
@@ -180,7 +148,7 @@ Test(seccomp, own_trace_on_traced_getppid_no_seccomp)
 
 static void check_plain(const char *mode, const char *mode_opt)
 {
-	struct untraced u = baseline(mode);
+	struct pt_t_untraced u = baseline(mode);
 	struct pt_t_run r;
 	const char *args[] = {mode_opt, NULL};
 	traced_like_untraced(&r, args, mode, &u);
@@ -211,7 +179,7 @@ Test(seccomp, own_filter_user_notif_no_seccomp) { check_plain("notif", "--no-sec
  * reaches the handler. */
 static void check_actions(const char *mode_opt)
 {
-	struct untraced u = baseline("actions");
+	struct pt_t_untraced u = baseline("actions");
 	struct pt_t_run r;
 	const char *args[] = {mode_opt, NULL};
 	traced_like_untraced(&r, args, "actions", &u);
@@ -243,7 +211,7 @@ Test(seccomp, own_filter_actions_no_seccomp) { check_actions("--no-seccomp"); }
 /* TRACE on the i386 getppid, called with int $0x80. */
 static void check_i386(const char *mode_opt)
 {
-	struct untraced u = run_untraced("i386");
+	struct pt_t_untraced u = pt_t_run_untraced("own_filter", "i386");
 	if (u.code != 0) {
 		free(u.out);
 		cr_skip_test("int $0x80 does not work on this kernel even untraced (IA32 emulation off)");
@@ -263,7 +231,7 @@ Test(seccomp, own_filter_i386_no_seccomp) { check_i386("--no-seccomp"); }
  * a traced process cannot be ptraced by its own tree (we hold it). */
 Test(seccomp, strict_mode_refused_only_with_our_filter)
 {
-	struct untraced u = baseline("strict");
+	struct pt_t_untraced u = baseline("strict");
 	cr_assert(!strcmp(u.out, "strict ret=0\n"), "untraced: %s", u.out);
 	struct pt_t_run r;
 	const char *args[] = {"--no-seccomp", NULL};
@@ -280,7 +248,7 @@ Test(seccomp, strict_mode_refused_only_with_our_filter)
 
 Test(seccomp, nested_traceme_is_eperm)
 {
-	struct untraced u = baseline("traceme");
+	struct pt_t_untraced u = baseline("traceme");
 	cr_assert(!strcmp(u.out, "traceme ret=0\n"), "untraced: %s", u.out);
 	free(u.out);
 	for (int nosc = 0; nosc < 2; nosc++) {

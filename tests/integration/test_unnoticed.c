@@ -18,40 +18,9 @@
 
 TestSuite(unnoticed, .fini = pt_t_cleanup);
 
-struct untraced {
-	int code;           /* exit code, or 128 + signal */
-	char *out;          /* its stdout; free() it */
-};
-
-/* Runs tracee [arg] without any tracer, stdout to a file, stderr away. */
-static struct untraced run_untraced(const char *tracee, const char *arg)
-{
-	struct untraced u = {-1, NULL};
-	char name[96];
-	snprintf(name, sizeof(name), "untraced-%s-%s.out", tracee, arg ? arg : "");
-	const char *path = pt_t_scratch(name);
-	pid_t pid = fork();
-	cr_assert(pid >= 0, "fork");
-	if (pid == 0) {
-		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		int devnull = open("/dev/null", O_WRONLY);
-		if (fd < 0 || devnull < 0)
-			_exit(126);
-		dup2(fd, 1);
-		dup2(devnull, 2);
-		execl(pt_t_tracee_path(tracee), tracee, arg, (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	cr_assert(waitpid(pid, &st, 0) == pid, "waitpid");
-	u.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	u.out = pt_t_read_file(path, NULL);
-	cr_assert(u.out != NULL, "no output from the untraced run");
-	return u;
-}
 
 static void traced_like_untraced(struct pt_t_run *r, const char *mode_opt, const char *tracee, const char *arg,
-				 const struct untraced *u)
+				 const struct pt_t_untraced *u)
 {
 	const char *args[] = {mode_opt, NULL};
 	const char *targs[] = {arg, NULL};
@@ -89,7 +58,7 @@ static void check_children_followed(struct pt_t_run *r, size_t expect)
 /* clone_untraced makes 5 children (2 more calls fail with EINVAL). */
 static void check_clone_untraced(const char *mode_opt)
 {
-	struct untraced u = run_untraced("clone_untraced", NULL);
+	struct pt_t_untraced u = pt_t_run_untraced("clone_untraced", NULL);
 	cr_assert(u.code == 0, "untraced clone_untraced exits %d; output:\n%s", u.code, u.out);
 	struct pt_t_run r;
 	traced_like_untraced(&r, mode_opt, "clone_untraced", NULL, &u);
@@ -104,7 +73,7 @@ Test(unnoticed, clone_untraced_no_seccomp) { check_clone_untraced("--no-seccomp"
 /* The i386 ABI keeps clone's flags in ebx. */
 static void check_int80(const char *mode_opt)
 {
-	struct untraced u = run_untraced("clone_untraced", "int80");
+	struct pt_t_untraced u = pt_t_run_untraced("clone_untraced", "int80");
 	if (u.code > 128) {
 		free(u.out);
 		cr_skip_test("int $0x80 does not work on this kernel even untraced (IA32 emulation off)");
@@ -125,7 +94,7 @@ Test(unnoticed, clone_untraced_int80_no_seccomp) { check_int80("--no-seccomp"); 
  * either way. */
 Test(unnoticed, speculation_store_bypass_seccomp)
 {
-	struct untraced u = run_untraced("spec_status", NULL);
+	struct pt_t_untraced u = pt_t_run_untraced("spec_status", NULL);
 	cr_assert(u.code == 0, "untraced spec_status exits %d", u.code);
 	struct pt_t_run r;
 	traced_like_untraced(&r, "--maps=none", "spec_status", NULL, &u);

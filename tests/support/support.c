@@ -1254,3 +1254,30 @@ void pt_t_check_log(struct pt_t_run *r)
 			    "end.status %lld but the tool exited %d",
 			    (long long)pt_t_int(e, "status", -1), r->exit_code);
 }
+
+struct pt_t_untraced pt_t_run_untraced(const char *tracee, const char *arg)
+{
+	struct pt_t_untraced u = {-1, NULL};
+	char name[128];
+	snprintf(name, sizeof(name), "untraced-%s-%s.out", tracee, arg ? arg : "");
+	const char *path = pt_t_scratch(name);
+	const char *exe = pt_t_tracee_path(tracee);
+	pid_t pid = fork();
+	cr_assert(pid >= 0, "fork");
+	if (pid == 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int devnull = open("/dev/null", O_WRONLY);
+		if (fd < 0 || devnull < 0)
+			_exit(126);
+		dup2(fd, 1);
+		dup2(devnull, 2);
+		execl(exe, tracee, arg, (char *)NULL);
+		_exit(127);
+	}
+	int st;
+	cr_assert(waitpid(pid, &st, 0) == pid, "waitpid");
+	u.code = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	u.out = pt_t_read_file(path, NULL);
+	cr_assert(u.out != NULL, "no output from the untraced run of %s", tracee);
+	return u;
+}

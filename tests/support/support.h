@@ -95,6 +95,15 @@ pid_t pt_t_spawn_cmd(struct pt_t_run *r, const char *const *tool_args, const cha
  * Returns r->code. */
 int pt_t_wait(struct pt_t_run *r, int timeout_s);
 
+/* A tracee run with no tracer at all, the reference a traced run must match. */
+struct pt_t_untraced {
+	int code;           /* exit code, or 128 + signal */
+	char *out;          /* its stdout; free() it */
+};
+/* Runs tracee [arg] untraced, stdout to a scratch file, stderr to /dev/null,
+ * and waits for it.  Fails the test if it cannot run or wrote nothing. */
+struct pt_t_untraced pt_t_run_untraced(const char *tracee, const char *arg);
+
 /* Frees a run and removes its files (unless PT_TEST_KEEP is set). */
 void pt_t_free(struct pt_t_run *r);
 /* Frees every run not freed yet, kills tools still running, removes scratch
