@@ -61,10 +61,28 @@ static void kill_leftovers(void)
 
 TestSuite(interrupt, .fini = kill_leftovers);
 
-static void die(const char *what)
+static void __attribute__((noreturn)) die(const char *what)
 {
 	dprintf(2, "shell: %s: %s\n", what, strerror(errno));
 	_exit(251);
+}
+
+/* Becomes the tool: the terminal t on stdin, stdout and stderr into files,
+ * no fd of ours but the report pipe. */
+static void __attribute__((noreturn)) exec_tool(int t, const char *out, const char *err, int rep_w,
+						const char *const *argv)
+{
+	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (o < 0 || e < 0)
+		die("open");
+	dup2(t, 0);
+	dup2(o, 1);
+	dup2(e, 2);
+	for (int fd = 3; fd < 1024; fd++)
+		if (fd != rep_w)
+			close(fd);
+	execv(argv[0], (char *const *)argv);
+	die("exec");
 }
 
 /* The shell: a session whose controlling terminal is the pty.  Its leader
@@ -90,17 +108,7 @@ static void __attribute__((noreturn)) shell(const char *slave, const char *const
 	if (tool_leads) {
 		/* `ssh host ptrace-tour ...`, `tmux new-session ptrace-tour ...` */
 		dprintf(ctl_w, "tool %d\n", (int)getpid());
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (o < 0 || e < 0)
-			die("open");
-		dup2(t, 0);
-		dup2(o, 1);
-		dup2(e, 2);
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != rep_w)
-				close(fd);
-		execv(argv[0], (char *const *)argv);
-		die("exec");
+		exec_tool(t, out, err, rep_w, argv);
 	}
 	pid_t sh = fork();
 	if (sh < 0)
@@ -123,17 +131,7 @@ static void __attribute__((noreturn)) shell(const char *slave, const char *const
 		if (tcsetpgrp(t, getpid()) < 0)
 			die("tcsetpgrp");
 		signal(SIGTTOU, SIG_DFL);
-		int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644), e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (o < 0 || e < 0)
-			die("open");
-		dup2(t, 0);
-		dup2(o, 1);
-		dup2(e, 2);
-		for (int fd = 3; fd < 1024; fd++)
-			if (fd != rep_w)
-				close(fd);
-		execv(argv[0], (char *const *)argv);
-		die("exec");
+		exec_tool(t, out, err, rep_w, argv);
 	}
 	setpgid(tool, tool);    /* both sides, as shells do: no race with the exec */
 	tcsetpgrp(t, tool);

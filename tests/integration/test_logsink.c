@@ -41,18 +41,26 @@ static void pause_ms(long ms)
 		}                                                                                  \
 	} while (0)
 
+/* Whether the tool sleeps in system call nr (x86_64 numbering), as
+ * /proc/PID/syscall says. */
+static bool blocked_in_syscall(pid_t tool, long nr)
+{
+	char path[64], buf[64] = "", want[24];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tool);
+	snprintf(want, sizeof(want), "%ld ", nr);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return false;
+	bool yes = fgets(buf, sizeof(buf), f) && !strncmp(buf, want, strlen(want));
+	fclose(f);
+	return yes;
+}
+
 /* The tool sleeps in wait4 (x86_64: 61), which it enters only from the
  * blocking waitpid of next_event(): it has gone idle. */
 static bool blocked_in_wait(pid_t tool)
 {
-	char path[64], buf[64] = "";
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tool);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	bool yes = fgets(buf, sizeof(buf), f) && !strncmp(buf, "61 ", 3);
-	fclose(f);
-	return yes;
+	return blocked_in_syscall(tool, 61);
 }
 
 static bool has_arg(json_object *e, size_t i, const char *want)
@@ -274,14 +282,7 @@ Test(logsink, dev_full)
 /* The tool sleeps in write (x86_64: 1). */
 static bool blocked_in_write(pid_t tool)
 {
-	char path[64], buf[64] = "";
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)tool);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return false;
-	bool yes = fgets(buf, sizeof(buf), f) && !strncmp(buf, "1 ", 2);
-	fclose(f);
-	return yes;
+	return blocked_in_syscall(tool, 1);
 }
 
 /* fork + exec the tool in a process group of its own, stdout/stderr into
