@@ -8,6 +8,8 @@
  * must not SIGBUS the tracer. */
 #include "pt/elfinfo.h"
 
+#include "pt/util.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -59,7 +61,7 @@ static bool in_file(uint64_t off, uint64_t len, uint64_t size)
 }
 
 static const char *const wanted_secs[] = { ".text", ".rodata", ".data", ".bss" };
-#define NWANTED (sizeof(wanted_secs) / sizeof(wanted_secs[0]))
+#define NWANTED PT_N_ELEMENTS(wanted_secs)
 
 /* The sections we report.  The kernel never looks at the section table, so
  * a broken one (stripped by sstrip, garbage) only means "no sections", not

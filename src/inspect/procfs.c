@@ -8,6 +8,7 @@
 #include "pt/procfs.h"
 
 #include "pt/escape.h"
+#include "pt/util.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -430,7 +431,7 @@ static int parse_auxv(const void *buf, size_t len, size_t word, struct pt_auxv *
 		}
 		if (type == AT_NULL)
 			break;
-		for (size_t i = 0; i < sizeof(auxv_keys) / sizeof(*auxv_keys); i++)
+		for (size_t i = 0; i < PT_N_ELEMENTS(auxv_keys); i++)
 			if (auxv_keys[i].type == type) {
 				*(uint64_t *)((char *)out + auxv_keys[i].val) = val;
 				*(bool *)((char *)out + auxv_keys[i].have) = true;
