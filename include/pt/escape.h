@@ -1,4 +1,5 @@
-/* Escaping of bytes the tracee controls. */
+/* Escaping of bytes the tracee controls: the one place that decides how
+ * they reach a terminal, the JSON log and the report views. */
 #ifndef PT_ESCAPE_H
 #define PT_ESCAPE_H
 
@@ -33,6 +34,19 @@ void pt_escape_text_bare(FILE *fp, const char *s, size_t len, int utf8);
 void pt_escape_json(FILE *fp, const char *s, size_t len);
 struct pt_buf;
 void pt_escape_json_buf(struct pt_buf *b, const char *s, size_t len);
+/* Appends s (NUL-terminated) to b as safe text for the report views: printable
+ * ASCII and valid UTF-8 (pt_utf8_safe_len) as is, \\ \n \t as those escapes,
+ * any other byte as \xHH.  No control byte survives, and quotes are left
+ * alone for the view's own quoting (pt_escape_xml, pt_escape_dot). */
+void pt_escape_safe_buf(struct pt_buf *b, const char *s);
+/* Writes len bytes of s for XML character data and attribute values: & < >
+ * " ' as entities, every other byte as is.  Give it safe text: XML 1.0
+ * forbids most control characters even as references. */
+void pt_escape_xml(FILE *fp, const char *s, size_t len);
+/* Writes len bytes of s as the inside of a Graphviz string: " and \ get a
+ * backslash (dot reads \n, \l, \N... in labels, so the backslashes of safe
+ * text are doubled again), a newline becomes dot's "\n". */
+void pt_escape_dot(FILE *fp, const char *s, size_t len);
 /* Reading our JSON back with json-c, which would turn a lone \udcXX into
  * U+FFFD: pt_json_premap rewrites every \udcXX escape of a raw line into
  * \uf7XX (same length) before parsing, and pt_unescape_surrogates turns the

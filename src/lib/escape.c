@@ -1,10 +1,13 @@
-/* Escaping of tracee-controlled bytes for terminals and for JSON. */
+/* The only escaper: every byte the tracee controls goes through one of
+ * these on its way to a terminal, a JSON log, or a report view (safe text,
+ * then XML or Graphviz quoting). */
 #include "pt/escape.h"
 
 #include "pt/buf.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 size_t pt_utf8_safe_len(const unsigned char *s, size_t left)
 {
@@ -75,6 +78,65 @@ void pt_escape_text(FILE *fp, const char *str, size_t len, int utf8)
 	fputc('"', fp);
 	pt_escape_text_bare(fp, str, len, utf8);
 	fputc('"', fp);
+}
+
+void pt_escape_safe_buf(struct pt_buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	char hex[8];
+	while (*s) {
+		size_t run = 0;
+		while (s[run] >= 0x20 && s[run] < 0x7f && s[run] != '\\')
+			run++;
+		pt_buf_add(b, (const char *)s, run);
+		s += run;
+		if (!*s)
+			break;
+		/* the NUL ends the sequence check early, so strnlen's bound is enough */
+		size_t n = *s >= 0x80 ? pt_utf8_safe_len(s, strnlen((const char *)s, 4)) : 0;
+		if (n) {
+			pt_buf_add(b, (const char *)s, n);
+			s += n;
+			continue;
+		}
+		switch (*s) {
+		case '\\': pt_buf_puts(b, "\\\\"); break;
+		case '\n': pt_buf_puts(b, "\\n"); break;
+		case '\t': pt_buf_puts(b, "\\t"); break;
+		default:
+			snprintf(hex, sizeof(hex), "\\x%02x", *s);
+			pt_buf_puts(b, hex);
+			break;
+		}
+		s++;
+	}
+}
+
+void pt_escape_xml(FILE *fp, const char *str, size_t len)
+{
+	static const char *const ent[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
+					     ['\''] = "&apos;"};
+	for (size_t i = 0; i < len; i++) {
+		const char *e = ent[(unsigned char)str[i]];
+		if (e)
+			fputs(e, fp);
+		else
+			fputc(str[i], fp);
+	}
+}
+
+void pt_escape_dot(FILE *fp, const char *str, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = str[i];
+		if (c == '\n') {
+			fputs("\\n", fp);
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			fputc('\\', fp);
+		fputc(c, fp);
+	}
 }
 
 void pt_escape_json_buf(struct pt_buf *b, const char *str, size_t len)

@@ -7,19 +7,9 @@
 #include <string.h>
 
 #include "model.h"
+#include "pt/escape.h"
 
 #define ARGV_COLS 40
-
-/* Writes safe text (pt_buf_safe) as the inside of a dot string: dot reads
- * backslash sequences (\n, \l, \N...) in labels, so each one is doubled. */
-static void dot_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-}
 
 struct dot {
 	struct pt_view v;
@@ -53,17 +43,11 @@ static void label(struct dot *d, const struct pt_mproc *p)
 		pt_buf_printf(b, "\n+%zu thread%s", p->nthreads, p->nthreads == 1 ? "" : "s");
 }
 
-/* The label with newlines as dot's "\n". */
-static void put_label(FILE *f, const char *s)
+/* Safe text (pt_buf_safe) as the inside of a dot string, newlines as
+ * dot's "\n". */
+static void dot_text(FILE *f, const char *s)
 {
-	for (const char *nl; (nl = strchr(s, '\n')); s = nl + 1) {
-		char *piece = strndup(s, (size_t)(nl - s));
-		if (piece)
-			dot_text(f, piece);
-		free(piece);
-		fputs("\\n", f);
-	}
-	dot_text(f, s);
+	pt_escape_dot(f, s, strlen(s));
 }
 
 static int node(struct pt_mproc *p, size_t depth, const bool *last, void *arg)
@@ -77,7 +61,7 @@ static int node(struct pt_mproc *p, size_t depth, const bool *last, void *arg)
 	if (d->b.oom)
 		return -ENOMEM;
 	fprintf(f, "\tt%u [label=\"", p->seq);
-	put_label(f, d->b.s);
+	dot_text(f, d->b.s);
 	fprintf(f, "\", fillcolor=\"%s\"", pt_prog_color(pt_mproc_comm(p), true));
 	if (p->is_thread)
 		fputs(", shape=ellipse, style=\"filled,dotted\"", f);

@@ -448,38 +448,6 @@ out:
 
 /* ---- text ---- */
 
-static void add_safe(struct pt_buf *b, const char *str)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	char hex[8];
-	while (*s) {
-		size_t run = 0;
-		while (s[run] >= 0x20 && s[run] < 0x7f && s[run] != '\\')
-			run++;
-		pt_buf_add(b, (const char *)s, run);
-		s += run;
-		if (!*s)
-			break;
-		/* the NUL ends the sequence check early, so strnlen's bound is enough */
-		size_t n = *s >= 0x80 ? pt_utf8_safe_len(s, strnlen((const char *)s, 4)) : 0;
-		if (n) {
-			pt_buf_add(b, (const char *)s, n);
-			s += n;
-			continue;
-		}
-		switch (*s) {
-		case '\\': pt_buf_puts(b, "\\\\"); break;
-		case '\n': pt_buf_puts(b, "\\n"); break;
-		case '\t': pt_buf_puts(b, "\\t"); break;
-		default:
-			snprintf(hex, sizeof(hex), "\\x%02x", *s);
-			pt_buf_puts(b, hex);
-			break;
-		}
-		s++;
-	}
-}
-
 size_t pt_text_cols(const char *s, size_t len)
 {
 	size_t cols = 0;
@@ -505,7 +473,7 @@ static void cut(struct pt_buf *b, size_t from, size_t maxcols)
 void pt_buf_safe(struct pt_buf *b, const char *s, size_t maxcols)
 {
 	size_t from = b->len;
-	add_safe(b, s ? s : "");
+	pt_escape_safe_buf(b, s ? s : "");
 	cut(b, from, maxcols);
 }
 
@@ -520,7 +488,7 @@ void pt_buf_argv(struct pt_buf *b, const char *const *argv, size_t argc, size_t 
 			pt_buf_puts(b, " ");
 		bool quote = !*a || strpbrk(a, " \t\n\"'") != NULL;
 		if (!quote) {
-			add_safe(b, a);
+			pt_escape_safe_buf(b, a);
 			continue;
 		}
 		/* Double quotes, with the quotes inside escaped: copy-pasteable
@@ -533,7 +501,7 @@ void pt_buf_argv(struct pt_buf *b, const char *const *argv, size_t argc, size_t 
 				b->oom = true;
 				return;
 			}
-			add_safe(b, piece);
+			pt_escape_safe_buf(b, piece);
 			free(piece);
 			q += n;
 			if (*q) {

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "pt/escape.h"
 #include "pt/tables.h"
 
 #define WIDTH 1200.0
@@ -50,15 +51,7 @@ struct svg {
 /* Text made safe, then escaped for XML character data and attributes. */
 static void xml_text(FILE *f, const char *s)
 {
-	static const char *const ent[256] = {['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;",
-					     ['\''] = "&apos;"};
-	for (; *s; s++) {
-		const char *e = ent[(unsigned char)*s];
-		if (e)
-			fputs(e, f);
-		else
-			fputc(*s, f);
-	}
+	pt_escape_xml(f, s, strlen(s));
 }
 
 static void xml_safe(struct svg *g, const char *s, size_t maxcols)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pt/buf.h"
 #include "pt/escape.h"
 
 static char *capture(void (*fn)(FILE *, const char *, size_t), const char *s, size_t len)
@@ -120,4 +121,71 @@ Test(escape, json_round_trips_surrogate_lookalike_text_before_a_raw_byte)
 		json_object_put(o);
 		free(out);
 	}
+}
+
+/* ---- the report views' escapers (moved from model.c, svg.c and dot.c;
+ * the expected strings are what those wrote) ---- */
+
+static char *safe(const char *s)
+{
+	struct pt_buf b = {0};
+	pt_escape_safe_buf(&b, s);
+	cr_assert(!b.oom);
+	char *out = strdup(b.s ? b.s : "");
+	pt_buf_free(&b);
+	return out;
+}
+
+Test(escape, safe_text_escapes_controls_and_backslashes_only)
+{
+	/* ESC, BEL, DEL, CR, a C1 control (U+009B), a lone continuation byte
+	 * and an overlong '/': hex; quotes stay for the view's own quoting. */
+	char *out = safe("a\x1b[31m\x07\x7f\r\n\t\\\"'\xc2\x9b\x80\xc0\xafz");
+	cr_assert_str_eq(out, "a\\x1b[31m\\x07\\x7f\\x0d\\n\\t\\\\\"'\\xc2\\x9b\\x80\\xc0\\xafz");
+	for (const char *p = out; *p; p++)
+		cr_assert((unsigned char)*p >= 0x20 && (unsigned char)*p != 0x7f, "raw control byte in %s", out);
+	free(out);
+}
+
+Test(escape, safe_text_keeps_valid_utf8_and_stops_at_a_cut_sequence)
+{
+	char *out = safe("h\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x92\x80");
+	cr_assert_str_eq(out, "h\xc3\xa9 \xe2\x80\xa6 \xf0\x9f\x92\x80");
+	free(out);
+	/* a sequence the NUL cuts short is not read past the NUL */
+	out = safe("x\xe2\x80");
+	cr_assert_str_eq(out, "x\\xe2\\x80");
+	free(out);
+	out = safe("");
+	cr_assert_str_eq(out, "");
+	free(out);
+}
+
+static void xml(FILE *f, const char *s, size_t len)
+{
+	pt_escape_xml(f, s, len);
+}
+
+static void dot(FILE *f, const char *s, size_t len)
+{
+	pt_escape_dot(f, s, len);
+}
+
+Test(escape, xml_escapes_the_five_entities_and_nothing_else)
+{
+	const char in[] = "<a href=\"x\">&amp; it's</a> \\x07 \xc3\xa9";
+	char *out = capture(xml, in, sizeof(in) - 1);
+	cr_assert_str_eq(out, "&lt;a href=&quot;x&quot;&gt;&amp;amp; it&apos;s&lt;/a&gt; \\x07 \xc3\xa9");
+	free(out);
+	out = capture(xml, "", 0);
+	cr_assert_str_eq(out, "");
+	free(out);
+}
+
+Test(escape, dot_doubles_backslashes_quotes_and_writes_newlines_as_dot_escapes)
+{
+	const char in[] = "12 sh\n\"a b\" c\\\\x1b\nexited 0\n";
+	char *out = capture(dot, in, sizeof(in) - 1);
+	cr_assert_str_eq(out, "12 sh\\n\\\"a b\\\" c\\\\\\\\x1b\\nexited 0\\n");
+	free(out);
 }
