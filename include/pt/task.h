@@ -10,6 +10,7 @@
 
 #include "pt/arena.h"
 #include "pt/event.h"
+#include "pt/hash.h"
 
 enum pt_task_flag {
 	PT_T_STARTED = 1u << 0,    /* its first stop has been handled */
@@ -69,7 +70,7 @@ struct pt_task {
 	uint64_t clone_args;        /* PT_T_UNTRACED_MEM: address of its struct clone_args */
 	uint8_t clone_arch;         /* PT_T_UNTRACED_REG: ABI of the call (which register) */
 	struct pt_exec_pending *exec;
-	struct pt_task *hnext;
+	struct pt_hnode hnode;      /* in pt_tasks.tids, by tid */
 };
 
 /* Ownership.  The table owns a proc from pt_proc_add until pt_proc_remove
@@ -107,14 +108,12 @@ struct pt_proc {
 	const char *const *env;
 	size_t envc;
 	bool env_known;
-	struct pt_proc *hnext;
+	struct pt_hnode hnode;      /* in pt_tasks.tgids, by tgid */
 };
 
 struct pt_tasks {
-	struct pt_task **tb;        /* buckets by tid */
-	size_t tcap, tcount;
-	struct pt_proc **pb;        /* buckets by tgid */
-	size_t pcap, pcount;
+	struct pt_hash tids;        /* the tasks (tids.count of them) */
+	struct pt_hash tgids;       /* the processes */
 };
 
 int pt_tasks_init(struct pt_tasks *ts);

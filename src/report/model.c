@@ -3,6 +3,7 @@
 #include "model.h"
 
 #include "pt/escape.h"
+#include "pt/util.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -13,52 +14,20 @@
 
 /* ---- the pid hash ---- */
 
-static size_t slot_of(const struct pt_model *m, pid_t pid)
-{
-	return ((uint32_t)pid * 2654435761u) & (m->nslots - 1);
-}
-
 struct pt_mproc *pt_model_find(const struct pt_model *m, pid_t pid)
 {
-	if (!m->nslots)
-		return NULL;
-	for (size_t i = slot_of(m, pid);; i = (i + 1) & (m->nslots - 1)) {
-		struct pt_mproc *p = m->slots[i];
-		if (!p || p->pid == pid)
-			return p;
-	}
+	struct pt_hnode *n = pt_hash_find(&m->pids, (uint32_t)pid);
+	return n ? pt_container_of(n, struct pt_mproc, hnode) : NULL;
 }
 
 /* Makes p the current task of its id (a reused pid replaces the old one). */
-static void slot_put(struct pt_model *m, struct pt_mproc *p)
+static int pid_put(struct pt_model *m, struct pt_mproc *p)
 {
-	size_t i = slot_of(m, p->pid);
-	while (m->slots[i] && m->slots[i]->pid != p->pid)
-		i = (i + 1) & (m->nslots - 1);
-	m->nused += !m->slots[i];
-	m->slots[i] = p;
-}
-
-/* Keeps the load under 1/2 so probes stay short. */
-static int slots_grow(struct pt_model *m)
-{
-	if (m->nslots && (m->nused + 1) * 2 <= m->nslots)
-		return 0;
-	size_t old_n = m->nslots;
-	struct pt_mproc **old = m->slots;
-	size_t n = old_n ? old_n * 2 : 64;
-	m->slots = calloc(n, sizeof(*m->slots));
-	if (!m->slots) {
-		m->slots = old;
-		return -ENOMEM;
-	}
-	m->nslots = n;
-	m->nused = 0;
-	for (size_t i = 0; i < old_n; i++)
-		if (old[i])
-			slot_put(m, old[i]);
-	free(old);
-	return 0;
+	struct pt_mproc *old = pt_model_find(m, p->pid);
+	int ret = pt_hash_add(&m->pids, &p->hnode, (uint32_t)p->pid);
+	if (!ret && old)
+		pt_hash_remove(&m->pids, &old->hnode);
+	return ret;
 }
 
 /* ---- building ---- */
@@ -72,7 +41,7 @@ void pt_model_init(struct pt_model *m)
 void pt_model_free(struct pt_model *m)
 {
 	free(m->tasks);
-	free(m->slots);
+	pt_hash_destroy(&m->pids);
 	pt_arena_free(&m->arena);
 	memset(m, 0, sizeof(*m));
 }
@@ -132,15 +101,16 @@ static struct pt_mproc *new_task(struct pt_model *m, pid_t pid, pid_t tgid, uint
 		m->cap = cap;
 	}
 	struct pt_mproc *p = pt_arena_alloc(&m->arena, sizeof(*p));
-	if (!p || slots_grow(m) < 0)
+	if (!p)
 		return NULL;
 	p->pid = pid;
+	if (pid_put(m, p) < 0)
+		return NULL;
 	p->tgid = tgid;
 	p->is_thread = pid != tgid;
 	p->seq = (uint32_t)m->ntasks;
 	p->t_start = ts;
 	m->tasks[m->ntasks++] = p;
-	slot_put(m, p);
 	if (!p->is_thread)
 		m->nprocs++;
 	return p;
@@ -540,14 +510,6 @@ const char *pt_fmt_status(const struct pt_model *m, const struct pt_mproc *p, ch
 	else
 		snprintf(buf, len, "exited %d", p->status.code);
 	return buf;
-}
-
-uint32_t pt_hash_str(const char *s)
-{
-	uint32_t h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
 }
 
 /* Tableau-like hues with a light twin each; no red, which marks signals

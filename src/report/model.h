@@ -16,6 +16,7 @@
 #include "pt/arena.h"
 #include "pt/buf.h"
 #include "pt/event.h"
+#include "pt/hash.h"
 #include "pt/sink.h"
 
 /* One exec'd image of a process. */
@@ -82,14 +83,14 @@ struct pt_mproc {
 	size_t nimages, nfailed;
 	struct pt_mmark *marks, *marks_tail;
 	size_t nmarks;
+	struct pt_hnode hnode;      /* in pt_model.pids while it is the current task of its pid */
 };
 
 struct pt_model {
 	struct pt_arena arena;
 	struct pt_mproc **tasks;    /* every task, in creation order */
 	size_t ntasks, cap;
-	struct pt_mproc **slots;    /* open addressing by pid: the current task of each id */
-	size_t nslots, nused;
+	struct pt_hash pids;        /* the current task of each id */
 	struct pt_mproc *tops, *tops_tail;   /* processes without a traced parent: the root first */
 	size_t nprocs;              /* tasks that are processes */
 	struct pt_mproc *root;
@@ -154,8 +155,6 @@ const char *pt_fmt_dur(uint64_t ns, char *buf, size_t len);
 const char *pt_fmt_status(const struct pt_model *m, const struct pt_mproc *p, char *buf, size_t len);
 /* The basename of a path ("" stays ""). */
 const char *pt_basename(const char *path);
-/* A stable hash of a program name, for colours. */
-uint32_t pt_hash_str(const char *s);
 /* The colours of programs in the pictures ("#rrggbb"): a palette indexed
  * by a stable hash of the name, so a program keeps its colour across views
  * and runs.  light: a pale variant (black text on it, or a "before exec"

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "pt/util.h"
 #include "pt/tables.h"
 
 #define NSIG_MAX 128
@@ -33,42 +34,29 @@ struct stats {
 	struct pt_view v;
 	struct prog *progs;
 	size_t nprogs, cap;
-	size_t *slots;          /* name hash -> index + 1 */
-	size_t nslots;
+	struct pt_hash names;   /* struct name by pt_hash_str of the name */
 	uint64_t spawn_kinds[PT_SPAWN__COUNT];
 	uint64_t wait_child, wait_none, wait_err;
 	uint64_t sig[NSIG_MAX + 1];      /* [NSIG_MAX]: any other number */
 	uint64_t stop_sig[NSIG_MAX + 1];
 };
 
-static int grow_slots(struct stats *s)
-{
-	size_t n = s->nslots ? s->nslots * 2 : 64;
-	size_t *slots = calloc(n, sizeof(*slots));
-	if (!slots)
-		return -ENOMEM;
-	for (size_t i = 0; i < s->nprogs; i++) {
-		size_t k = pt_hash_str(s->progs[i].name) & (n - 1);
-		while (slots[k])
-			k = (k + 1) & (n - 1);
-		slots[k] = i + 1;
-	}
-	free(s->slots);
-	s->slots = slots;
-	s->nslots = n;
-	return 0;
-}
+/* A program's entry in the name hash (in the model's arena). */
+struct name {
+	struct pt_hnode hnode;
+	size_t idx;             /* into progs */
+};
 
 /* The row of a program, added on first sight; NULL when out of memory.
  * name must outlive the sink (the model's strings do). */
 static struct prog *prog(struct stats *s, const char *name)
 {
-	if ((s->nprogs + 1) * 2 > s->nslots && grow_slots(s) < 0)
-		return NULL;
-	size_t k = pt_hash_str(name) & (s->nslots - 1);
-	for (; s->slots[k]; k = (k + 1) & (s->nslots - 1))
-		if (!strcmp(s->progs[s->slots[k] - 1].name, name))
-			return &s->progs[s->slots[k] - 1];
+	uint32_t h = pt_hash_str(name);
+	for (struct pt_hnode *n = pt_hash_find(&s->names, h); n; n = pt_hash_find_next(n)) {
+		struct prog *p = &s->progs[pt_container_of(n, struct name, hnode)->idx];
+		if (!strcmp(p->name, name))
+			return p;
+	}
 	if (s->nprogs == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 32;
 		struct prog *p = realloc(s->progs, cap * sizeof(*p));
@@ -77,10 +65,13 @@ static struct prog *prog(struct stats *s, const char *name)
 		s->progs = p;
 		s->cap = cap;
 	}
+	struct name *e = pt_arena_alloc(&s->v.m.arena, sizeof(*e));
+	if (!e || pt_hash_add(&s->names, &e->hnode, h) < 0)
+		return NULL;
+	e->idx = s->nprogs;
 	struct prog *p = &s->progs[s->nprogs++];
 	memset(p, 0, sizeof(*p));
 	p->name = name;
-	s->slots[k] = s->nprogs;
 	return p;
 }
 
@@ -328,7 +319,7 @@ static int prog_table(struct stats *s, FILE *f)
 	struct prog total = {.name = "total"};
 	struct cell *c;
 	int rc = -ENOMEM;
-	/* The name slots index the old order: no lookups after this. */
+	/* The name hash indexes the old order: no lookups after this. */
 	if (s->nprogs)   /* qsort(NULL, 0) is undefined */
 		qsort(s->progs, s->nprogs, sizeof(*s->progs), by_time);
 	if (head(&t, prog_head) < 0)
@@ -512,7 +503,7 @@ static void cleanup(struct pt_view *v)
 {
 	struct stats *s = (struct stats *)v;
 	free(s->progs);
-	free(s->slots);
+	pt_hash_destroy(&s->names);
 }
 
 static const struct pt_sink_ops stats_ops = {"stats", pt_view_emit, pt_view_finish, pt_view_destroy, NULL};

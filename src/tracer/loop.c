@@ -819,7 +819,7 @@ static struct stop next_event(struct pt_tracer *T, struct round *q)
 		}
 		/* Detached everything: the root, our own child, may run on for
 		 * long; waiting for it would not be a detach. */
-		if (T->shutting_down && !T->opt->seccomp && T->tasks.tcount == 0)
+		if (T->shutting_down && !T->opt->seccomp && T->tasks.tids.count == 0)
 			return s;
 		/* About to block: what the sinks buffered goes to disk now, so a
 		 * SIGKILLed tracer loses nothing traced before this idle moment
@@ -835,7 +835,7 @@ static struct stop next_event(struct pt_tracer *T, struct round *q)
 	}
 	/* Only ask again when others are likely waiting: with one task the
 	 * extra WNOHANG call would be pure cost. */
-	if (T->tasks.tcount > 1) {
+	if (T->tasks.tids.count > 1) {
 		struct stop more;
 		while (q->n < PT_ROUND_MAX && (more.pid = waitpid(-1, &more.status, __WALL | WNOHANG)) > 0)
 			q->v[q->n++] = more;

@@ -1,28 +1,31 @@
-/* Hash tables of tasks (by tid) and processes (by tgid), and the parent
- * links between processes. */
+/* The tables of tasks (by tid) and processes (by tgid), both pt_hash, and
+ * the parent links between processes. */
 #include "pt/task.h"
+
+#include "pt/util.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-static size_t slot(pid_t id, size_t cap)
+/* The tables' keys: a pid as an unsigned 32-bit number. */
+static uint64_t key(pid_t id)
 {
-	/* Fibonacci hashing: pids are dense and sequential. */
-	return (size_t)(((uint64_t)(uint32_t)id * 0x9E3779B97F4A7C15ull) >> 32) & (cap - 1);
+	return (uint32_t)id;
 }
+
+#define TASK_OF(n) pt_container_of(n, struct pt_task, hnode)
+#define PROC_OF(n) pt_container_of(n, struct pt_proc, hnode)
 
 int pt_tasks_init(struct pt_tasks *ts)
 {
 	memset(ts, 0, sizeof(*ts));
-	ts->tcap = ts->pcap = 256;
-	ts->tb = calloc(ts->tcap, sizeof(*ts->tb));
-	ts->pb = calloc(ts->pcap, sizeof(*ts->pb));
-	if (!ts->tb || !ts->pb) {
+	int ret = pt_hash_create(&ts->tids, 256);
+	if (!ret)
+		ret = pt_hash_create(&ts->tgids, 256);
+	if (ret)
 		pt_tasks_free(ts);
-		return -ENOMEM;
-	}
-	return 0;
+	return ret;
 }
 
 static void free_exec(struct pt_exec_pending *e)
@@ -47,76 +50,35 @@ static void proc_unref(struct pt_proc *p)
 		free_proc(p);
 }
 
+static void free_task_node(struct pt_hnode *n, void *arg)
+{
+	struct pt_task *t = TASK_OF(n);
+	(void)arg;
+	proc_unref(t->proc);
+	free_exec(t->exec);
+	free(t);
+}
+
+static void free_proc_node(struct pt_hnode *n, void *arg)
+{
+	(void)arg;
+	free_proc(PROC_OF(n));
+}
+
 void pt_tasks_free(struct pt_tasks *ts)
 {
 	/* Tasks first: their references keep removed procs alive. */
-	for (size_t i = 0; ts->tb && i < ts->tcap; i++) {
-		struct pt_task *t = ts->tb[i];
-		while (t) {
-			struct pt_task *n = t->hnext;
-			proc_unref(t->proc);
-			free_exec(t->exec);
-			free(t);
-			t = n;
-		}
-	}
-	for (size_t i = 0; ts->pb && i < ts->pcap; i++) {
-		struct pt_proc *p = ts->pb[i];
-		while (p) {
-			struct pt_proc *n = p->hnext;
-			free_proc(p);
-			p = n;
-		}
-	}
-	free(ts->tb);
-	free(ts->pb);
+	pt_hash_each(&ts->tids, free_task_node, NULL);
+	pt_hash_each(&ts->tgids, free_proc_node, NULL);
+	pt_hash_destroy(&ts->tids);
+	pt_hash_destroy(&ts->tgids);
 	memset(ts, 0, sizeof(*ts));
 }
 
 struct pt_task *pt_task_find(struct pt_tasks *ts, pid_t tid)
 {
-	for (struct pt_task *t = ts->tb[slot(tid, ts->tcap)]; t; t = t->hnext)
-		if (t->tid == tid)
-			return t;
-	return NULL;
-}
-
-/* Growing keeps chains short for the 10k-process trees of the benchmark. */
-static void grow_tasks(struct pt_tasks *ts)
-{
-	size_t ncap = ts->tcap * 2;
-	struct pt_task **nb = calloc(ncap, sizeof(*nb));
-	if (!nb)
-		return;     /* longer chains, still correct */
-	for (size_t i = 0; i < ts->tcap; i++) {
-		struct pt_task *t = ts->tb[i];
-		while (t) {
-			struct pt_task *n = t->hnext;
-			size_t s = slot(t->tid, ncap);
-			t->hnext = nb[s];
-			nb[s] = t;
-			t = n;
-		}
-	}
-	free(ts->tb);
-	ts->tb = nb;
-	ts->tcap = ncap;
-}
-
-static void link_task(struct pt_tasks *ts, struct pt_task *t)
-{
-	size_t s = slot(t->tid, ts->tcap);
-	t->hnext = ts->tb[s];
-	ts->tb[s] = t;
-}
-
-static void unlink_task(struct pt_tasks *ts, struct pt_task *t)
-{
-	struct pt_task **pp = &ts->tb[slot(t->tid, ts->tcap)];
-	while (*pp && *pp != t)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = t->hnext;
+	struct pt_hnode *n = pt_hash_find(&ts->tids, key(tid));
+	return n ? TASK_OF(n) : NULL;
 }
 
 struct pt_task *pt_task_add(struct pt_tasks *ts, pid_t tid)
@@ -126,10 +88,8 @@ struct pt_task *pt_task_add(struct pt_tasks *ts, pid_t tid)
 		return NULL;
 	t->tid = tid;
 	t->sc_nr = -1;
-	if (ts->tcount + 1 > ts->tcap * 2)
-		grow_tasks(ts);
-	link_task(ts, t);
-	ts->tcount++;
+	/* The table was made with buckets (pt_tasks_init): adding cannot fail. */
+	pt_hash_add(&ts->tids, &t->hnode, key(tid));
 	return t;
 }
 
@@ -150,8 +110,7 @@ struct pt_exec_pending *pt_task_exec_pending(struct pt_task *t)
 
 void pt_task_remove(struct pt_tasks *ts, struct pt_task *t)
 {
-	unlink_task(ts, t);
-	ts->tcount--;
+	pt_hash_remove(&ts->tids, &t->hnode);
 	proc_unref(t->proc);
 	free_exec(t->exec);
 	free(t);
@@ -159,38 +118,14 @@ void pt_task_remove(struct pt_tasks *ts, struct pt_task *t)
 
 void pt_task_rekey(struct pt_tasks *ts, struct pt_task *t, pid_t tid)
 {
-	unlink_task(ts, t);
 	t->tid = tid;
-	link_task(ts, t);
+	pt_hash_rekey(&ts->tids, &t->hnode, key(tid));
 }
 
 struct pt_proc *pt_proc_find(struct pt_tasks *ts, pid_t tgid)
 {
-	for (struct pt_proc *p = ts->pb[slot(tgid, ts->pcap)]; p; p = p->hnext)
-		if (p->tgid == tgid)
-			return p;
-	return NULL;
-}
-
-static void grow_procs(struct pt_tasks *ts)
-{
-	size_t ncap = ts->pcap * 2;
-	struct pt_proc **nb = calloc(ncap, sizeof(*nb));
-	if (!nb)
-		return;
-	for (size_t i = 0; i < ts->pcap; i++) {
-		struct pt_proc *p = ts->pb[i];
-		while (p) {
-			struct pt_proc *n = p->hnext;
-			size_t s = slot(p->tgid, ncap);
-			p->hnext = nb[s];
-			nb[s] = p;
-			p = n;
-		}
-	}
-	free(ts->pb);
-	ts->pb = nb;
-	ts->pcap = ncap;
+	struct pt_hnode *n = pt_hash_find(&ts->tgids, key(tgid));
+	return n ? PROC_OF(n) : NULL;
 }
 
 static void unlink_child(struct pt_proc *p)
@@ -223,12 +158,7 @@ struct pt_proc *pt_proc_add(struct pt_tasks *ts, pid_t tgid, pid_t ppid)
 		return NULL;
 	p->tgid = tgid;
 	pt_arena_init(&p->env_arena);
-	if (ts->pcount + 1 > ts->pcap * 2)
-		grow_procs(ts);
-	size_t s = slot(tgid, ts->pcap);
-	p->hnext = ts->pb[s];
-	ts->pb[s] = p;
-	ts->pcount++;
+	pt_hash_add(&ts->tgids, &p->hnode, key(tgid));
 	pt_proc_reparent(ts, p, ppid);
 	return p;
 }
@@ -248,33 +178,40 @@ void pt_proc_remove(struct pt_tasks *ts, struct pt_proc *p)
 	/* Children keep their ppid; they just lose the link to a record. */
 	while (p->first_child)
 		unlink_child(p->first_child);
-	struct pt_proc **pp = &ts->pb[slot(p->tgid, ts->pcap)];
-	while (*pp && *pp != p)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = p->hnext;
-	ts->pcount--;
-	p->hnext = NULL;
+	pt_hash_remove(&ts->tgids, &p->hnode);
 	if (p->ntasks > 0)
 		p->removed = true;  /* its last task frees it (proc_unref) */
 	else
 		free_proc(p);
 }
 
+/* pt_hash_each's callback, typed for tasks or procs. */
+struct each {
+	void (*task)(struct pt_task *t, void *arg);
+	void (*proc)(struct pt_proc *p, void *arg);
+	void *arg;
+};
+
+static void each_task(struct pt_hnode *n, void *arg)
+{
+	struct each *e = arg;
+	e->task(TASK_OF(n), e->arg);
+}
+
+static void each_proc(struct pt_hnode *n, void *arg)
+{
+	struct each *e = arg;
+	e->proc(PROC_OF(n), e->arg);
+}
+
 void pt_tasks_each(struct pt_tasks *ts, void (*fn)(struct pt_task *t, void *arg), void *arg)
 {
-	for (size_t i = 0; i < ts->tcap; i++)
-		for (struct pt_task *t = ts->tb[i], *next; t; t = next) {
-			next = t->hnext;
-			fn(t, arg);
-		}
+	struct each e = {.task = fn, .arg = arg};
+	pt_hash_each(&ts->tids, each_task, &e);
 }
 
 void pt_procs_each(struct pt_tasks *ts, void (*fn)(struct pt_proc *p, void *arg), void *arg)
 {
-	for (size_t i = 0; i < ts->pcap; i++)
-		for (struct pt_proc *p = ts->pb[i], *next; p; p = next) {
-			next = p->hnext;
-			fn(p, arg);
-		}
+	struct each e = {.proc = fn, .arg = arg};
+	pt_hash_each(&ts->tgids, each_proc, &e);
 }
