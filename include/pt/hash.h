@@ -33,9 +33,9 @@ struct pt_hash {
  * is not a power of two).  A zeroed struct pt_hash is a valid empty table
  * too; it gets PT_HASH_MIN_CAP buckets at its first add. */
 #define PT_HASH_MIN_CAP 64
-int pt_hash_create(struct pt_hash *h, size_t cap);
+int pt_hash_init(struct pt_hash *h, size_t cap);
 /* Frees the buckets; the elements are the caller's. */
-void pt_hash_destroy(struct pt_hash *h);
+void pt_hash_free(struct pt_hash *h);
 
 static inline size_t pt_hash_slot(uint64_t key, size_t cap)
 {
@@ -66,7 +66,7 @@ static inline struct pt_hnode *pt_hash_find_next(const struct pt_hnode *n)
 /* Adds n under key (n must not be in a table).  The table doubles when it
  * holds more than two nodes per bucket; a failed doubling only makes the
  * chains longer.  0, or -ENOMEM when a table with no buckets yet cannot get
- * any (never for a table made by pt_hash_create). */
+ * any (never for a table made by pt_hash_init). */
 int pt_hash_add(struct pt_hash *h, struct pt_hnode *n, uint64_t key);
 /* Moves n, which is in the table, to another key (never grows the table). */
 void pt_hash_rekey(struct pt_hash *h, struct pt_hnode *n, uint64_t key);

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-int pt_hash_create(struct pt_hash *h, size_t cap)
+int pt_hash_init(struct pt_hash *h, size_t cap)
 {
 	h->b = NULL;
 	h->cap = h->count = 0;
@@ -18,7 +18,7 @@ int pt_hash_create(struct pt_hash *h, size_t cap)
 	return 0;
 }
 
-void pt_hash_destroy(struct pt_hash *h)
+void pt_hash_free(struct pt_hash *h)
 {
 	free(h->b);
 	h->b = NULL;
@@ -54,7 +54,7 @@ static void grow(struct pt_hash *h)
 int pt_hash_add(struct pt_hash *h, struct pt_hnode *n, uint64_t key)
 {
 	if (!h->cap) {
-		int ret = pt_hash_create(h, PT_HASH_MIN_CAP);
+		int ret = pt_hash_init(h, PT_HASH_MIN_CAP);
 		if (ret)
 			return ret;
 	}

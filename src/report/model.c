@@ -41,7 +41,7 @@ void pt_model_init(struct pt_model *m)
 void pt_model_free(struct pt_model *m)
 {
 	free(m->tasks);
-	pt_hash_destroy(&m->pids);
+	pt_hash_free(&m->pids);
 	pt_arena_free(&m->arena);
 	memset(m, 0, sizeof(*m));
 }

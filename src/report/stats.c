@@ -503,7 +503,7 @@ static void cleanup(struct pt_view *v)
 {
 	struct stats *s = (struct stats *)v;
 	free(s->progs);
-	pt_hash_destroy(&s->names);
+	pt_hash_free(&s->names);
 }
 
 static const struct pt_sink_ops stats_ops = {"stats", pt_view_emit, pt_view_finish, pt_view_destroy, NULL};

@@ -20,9 +20,9 @@ static uint64_t key(pid_t id)
 int pt_tasks_init(struct pt_tasks *ts)
 {
 	memset(ts, 0, sizeof(*ts));
-	int ret = pt_hash_create(&ts->tids, 256);
+	int ret = pt_hash_init(&ts->tids, 256);
 	if (!ret)
-		ret = pt_hash_create(&ts->tgids, 256);
+		ret = pt_hash_init(&ts->tgids, 256);
 	if (ret)
 		pt_tasks_free(ts);
 	return ret;
@@ -70,8 +70,8 @@ void pt_tasks_free(struct pt_tasks *ts)
 	/* Tasks first: their references keep removed procs alive. */
 	pt_hash_each(&ts->tids, free_task_node, NULL);
 	pt_hash_each(&ts->tgids, free_proc_node, NULL);
-	pt_hash_destroy(&ts->tids);
-	pt_hash_destroy(&ts->tgids);
+	pt_hash_free(&ts->tids);
+	pt_hash_free(&ts->tgids);
 	memset(ts, 0, sizeof(*ts));
 }
 

@@ -40,7 +40,7 @@ Test(hash, finds_every_key_through_growth_and_removal)
 	cr_assert_null(pt_hash_find(&h, 1001));
 	cr_assert_eq(pt_hash_find(&h, 7), &v[1].hnode);
 	cr_assert_eq(h.count, N / 2);
-	pt_hash_destroy(&h);
+	pt_hash_free(&h);
 	cr_assert(!h.b && !h.cap && !h.count);
 	free(v);
 }
@@ -49,8 +49,8 @@ Test(hash, equal_keys_are_all_found_newest_first)
 {
 	struct pt_hash h;
 	struct item a = {.id = 1}, b = {.id = 2}, c = {.id = 3};
-	cr_assert_eq(pt_hash_create(&h, 4), 0);
-	cr_assert_eq(pt_hash_create(&(struct pt_hash){0}, 3), -EINVAL);
+	cr_assert_eq(pt_hash_init(&h, 4), 0);
+	cr_assert_eq(pt_hash_init(&(struct pt_hash){0}, 3), -EINVAL);
 	pt_hash_add(&h, &a.hnode, 42);
 	pt_hash_add(&h, &c.hnode, 43);
 	pt_hash_add(&h, &b.hnode, 42);
@@ -59,7 +59,7 @@ Test(hash, equal_keys_are_all_found_newest_first)
 	n = pt_hash_find_next(n);
 	cr_assert_eq(ITEM(n)->id, 1);
 	cr_assert_null(pt_hash_find_next(n));
-	pt_hash_destroy(&h);
+	pt_hash_free(&h);
 }
 
 static void visit_and_remove_odd(struct pt_hnode *n, void *arg)
@@ -75,7 +75,7 @@ Test(hash, each_visits_every_node_once_and_allows_removing_it)
 	enum { N = 500 };
 	struct pt_hash h;
 	struct item v[N] = {{0}};
-	cr_assert_eq(pt_hash_create(&h, 8), 0);
+	cr_assert_eq(pt_hash_init(&h, 8), 0);
 	for (int i = 0; i < N; i++) {
 		v[i].id = i;
 		pt_hash_add(&h, &v[i].hnode, (uint64_t)(i % 100));   /* long chains of equal keys */
@@ -84,7 +84,7 @@ Test(hash, each_visits_every_node_once_and_allows_removing_it)
 	for (int i = 0; i < N; i++)
 		cr_assert_eq(v[i].seen, 1, "node %d seen %d times", i, v[i].seen);
 	cr_assert_eq(h.count, N / 2);
-	pt_hash_destroy(&h);
+	pt_hash_free(&h);
 }
 
 /* The report's colours come from this hash (pt_prog_color): its values are
