@@ -127,12 +127,4 @@ int pt_procfs_read_environ(pid_t pid, struct pt_arena *a, struct pt_env *out);
 /* /proc/PID/cmdline, split the same way (argv after an exec). */
 int pt_procfs_read_cmdline(pid_t pid, struct pt_arena *a, struct pt_env *out);
 
-/* The changes from old_env to new_env, sorted by name (bytewise): added
- * (old_val NULL), removed (new_val NULL) and changed.  An entry without '='
- * is a name with an empty value; when a name occurs twice, the first one
- * counts (as getenv sees it).  O(n log n).  All strings are copied into the
- * arena. */
-int pt_env_diff(const char *const *old_env, size_t nold, const char *const *new_env, size_t nnew,
-		struct pt_arena *a, const struct pt_env_change **out, size_t *n);
-
 #endif

@@ -505,10 +505,85 @@ static void parse_nspid(const char *p, const char *end, struct pt_proc_status *o
 	out->nspid_n = n;
 }
 
+/* The status keys we keep, like auxv_keys: how each one's value parses
+ * and which field it goes to.  A later line with the same key overrides. */
+enum status_kind {
+	ST_TEXT,        /* the rest of the line, cut to the field's size */
+	ST_CHAR,        /* its first byte */
+	ST_PID,
+	ST_SIGSET,      /* a hex mask */
+	ST_NSPID,       /* a list of pids (parse_nspid) */
+};
+
+/* The keys that must be there (parsed) for the status to count as one. */
+enum { NEED_NAME = 1, NEED_STATE = 2, NEED_PID = 4, NEED_ALL = 7 };
+
+static const struct status_key {
+	const char *key;
+	uint8_t kind;           /* enum status_kind */
+	uint8_t need;           /* the NEED_ bit a value for this key sets, or 0 */
+	size_t off, size;       /* the field in struct pt_proc_status */
+} status_keys[] = {
+#define F(field) offsetof(struct pt_proc_status, field), sizeof(((struct pt_proc_status *)0)->field)
+	{"Name", ST_TEXT, NEED_NAME, F(name)},
+	{"State", ST_CHAR, NEED_STATE, F(state)},
+	{"Tgid", ST_PID, 0, F(tgid)},
+	{"Pid", ST_PID, NEED_PID, F(pid)},
+	{"PPid", ST_PID, 0, F(ppid)},
+	{"NSpid", ST_NSPID, 0, F(nspid)},
+	{"TracerPid", ST_PID, 0, F(tracer_pid)},
+	{"SigPnd", ST_SIGSET, 0, F(sig_pnd)},
+	{"ShdPnd", ST_SIGSET, 0, F(shd_pnd)},
+	{"SigBlk", ST_SIGSET, 0, F(sig_blk)},
+	{"SigIgn", ST_SIGSET, 0, F(sig_ign)},
+	{"SigCgt", ST_SIGSET, 0, F(sig_cgt)},
+#undef F
+};
+
+static const struct status_key *status_key(const char *k, size_t klen)
+{
+	for (size_t i = 0; i < PT_N_ELEMENTS(status_keys); i++)
+		if (key_is(k, klen, status_keys[i].key))
+			return &status_keys[i];
+	return NULL;
+}
+
+/* Parses the value [val, le) of key into out: true when it was valid. */
+static bool status_value(const struct status_key *key, const char *val, const char *le,
+			 struct pt_proc_status *out)
+{
+	char *field = (char *)out + key->off;
+	uint64_t u;
+	pid_t id;
+	switch ((enum status_kind)key->kind) {
+	case ST_TEXT:
+		copy_cut(field, key->size, val, (size_t)(le - val));
+		return true;
+	case ST_CHAR:
+		if (val == le)
+			return false;
+		*field = *val;
+		return true;
+	case ST_PID:
+		if (key->size != sizeof(id) || !scan_pid(&val, le, &id))
+			return false;
+		memcpy(field, &id, sizeof(id));
+		return true;
+	case ST_SIGSET:
+		if (key->size != sizeof(u) || !scan_u64(&val, le, 16, &u))
+			return false;
+		memcpy(field, &u, sizeof(u));
+		return true;
+	case ST_NSPID:
+		parse_nspid(val, le, out);
+		return true;
+	}
+	return false;
+}
+
 int pt_procfs_parse_status(const char *buf, size_t len, struct pt_proc_status *out)
 {
-	bool have_name = false, have_state = false, have_pid = false;
-	int ret = 0;
+	unsigned have = 0;
 	memset(out, 0, sizeof(*out));
 	if (!buf)
 		len = 0;
@@ -517,61 +592,16 @@ int pt_procfs_parse_status(const char *buf, size_t len, struct pt_proc_status *o
 		const char *le = nl ? nl : end;
 		const char *colon = memchr(p, ':', (size_t)(le - p));
 		const char *next = nl ? nl + 1 : end;
-		if (!colon) {
-			p = next;
-			continue;
-		}
-		const char *k = p;
-		size_t klen = (size_t)(colon - p);
-		const char *val = colon + 1;
-		uint64_t u;
-		pid_t id;
-		skip_blanks(&val, le);
-		if (key_is(k, klen, "Name")) {
-			copy_cut(out->name, sizeof(out->name), val, (size_t)(le - val));
-			have_name = true;
-		} else if (key_is(k, klen, "State")) {
-			if (val < le) {
-				out->state = *val;
-				have_state = true;
-			}
-		} else if (key_is(k, klen, "Tgid")) {
-			if (scan_pid(&val, le, &id))
-				out->tgid = id;
-		} else if (key_is(k, klen, "Pid")) {
-			if (scan_pid(&val, le, &id)) {
-				out->pid = id;
-				have_pid = true;
-			}
-		} else if (key_is(k, klen, "PPid")) {
-			if (scan_pid(&val, le, &id))
-				out->ppid = id;
-		} else if (key_is(k, klen, "NSpid")) {
-			parse_nspid(val, le, out);
-		} else if (key_is(k, klen, "TracerPid")) {
-			if (scan_pid(&val, le, &id))
-				out->tracer_pid = id;
-		} else if (key_is(k, klen, "SigPnd")) {
-			if (scan_u64(&val, le, 16, &u))
-				out->sig_pnd = u;
-		} else if (key_is(k, klen, "ShdPnd")) {
-			if (scan_u64(&val, le, 16, &u))
-				out->shd_pnd = u;
-		} else if (key_is(k, klen, "SigBlk")) {
-			if (scan_u64(&val, le, 16, &u))
-				out->sig_blk = u;
-		} else if (key_is(k, klen, "SigIgn")) {
-			if (scan_u64(&val, le, 16, &u))
-				out->sig_ign = u;
-		} else if (key_is(k, klen, "SigCgt")) {
-			if (scan_u64(&val, le, 16, &u))
-				out->sig_cgt = u;
+		const struct status_key *key = colon ? status_key(p, (size_t)(colon - p)) : NULL;
+		if (key) {
+			const char *val = colon + 1;
+			skip_blanks(&val, le);
+			if (status_value(key, val, le, out))
+				have |= key->need;
 		}
 		p = next;
 	}
-	if (!have_name || !have_state || !have_pid)
-		ret = -EINVAL;
-	return ret;
+	return have == NEED_ALL ? 0 : -EINVAL;
 }
 
 int pt_procfs_read_status(pid_t pid, struct pt_proc_status *out)
@@ -899,133 +929,4 @@ int pt_procfs_read_environ(pid_t pid, struct pt_arena *a, struct pt_env *out)
 int pt_procfs_read_cmdline(pid_t pid, struct pt_arena *a, struct pt_env *out)
 {
 	return read_strings(pid, "cmdline", a, out);
-}
-
-struct kv {
-	const char *name, *val;
-	size_t nlen, idx;
-};
-
-static int kv_cmp(const void *pa, const void *pb)
-{
-	const struct kv *x = pa, *y = pb;
-	size_t m = x->nlen < y->nlen ? x->nlen : y->nlen;
-	int c = memcmp(x->name, y->name, m);
-	if (c)
-		return c;
-	if (x->nlen != y->nlen)
-		return x->nlen < y->nlen ? -1 : 1;
-	return (x->idx > y->idx) - (x->idx < y->idx);
-}
-
-/* Splits the entries, sorts them by name and keeps the first of each name.
- * *kvs is malloc'd. */
-static int kv_build(const char *const *env, size_t n, struct kv **kvs, size_t *nkv)
-{
-	struct kv *v = NULL;
-	size_t m = 0;
-	int ret = 0;
-	*kvs = NULL;
-	*nkv = 0;
-	if (!n)
-		goto out;
-	if (n > SIZE_MAX / sizeof(*v)) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	v = malloc(n * sizeof(*v));
-	if (!v) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *s = env[i];
-		if (!s)
-			continue;
-		const char *eq = strchr(s, '=');
-		v[m].name = s;
-		v[m].nlen = eq ? (size_t)(eq - s) : strlen(s);
-		v[m].val = eq ? eq + 1 : "";
-		v[m].idx = i;
-		m++;
-	}
-	qsort(v, m, sizeof(*v), kv_cmp);
-	size_t w = 0;
-	for (size_t i = 0; i < m; i++)
-		if (!w || v[w - 1].nlen != v[i].nlen || memcmp(v[w - 1].name, v[i].name, v[i].nlen))
-			v[w++] = v[i];
-	*kvs = v;
-	*nkv = w;
-	v = NULL;
-out:
-	free(v);
-	return ret;
-}
-
-int pt_env_diff(const char *const *old_env, size_t nold, const char *const *new_env, size_t nnew,
-		struct pt_arena *a, const struct pt_env_change **out, size_t *n)
-{
-	struct kv *o = NULL, *w = NULL;
-	size_t no = 0, nw = 0, count = 0;
-	struct pt_env_change *v = NULL;
-	int ret;
-	*out = NULL;
-	*n = 0;
-	ret = kv_build(old_env, nold, &o, &no);
-	if (ret)
-		goto out;
-	ret = kv_build(new_env, nnew, &w, &nw);
-	if (ret)
-		goto out;
-	/* Two passes over the merge: count, then fill an exact array. */
-	for (int pass = 0; pass < 2; pass++) {
-		size_t i = 0, j = 0, k = 0;
-		if (pass == 1) {
-			if (!count)
-				break;
-			v = pt_arena_alloc(a, count * sizeof(*v));
-			if (!v) {
-				ret = -ENOMEM;
-				goto out;
-			}
-		}
-		while (i < no || j < nw) {
-			const struct kv *x = NULL, *y = NULL, *nm;
-			int c;
-			if (i == no)
-				c = 1;
-			else if (j == nw)
-				c = -1;
-			else {
-				size_t m = o[i].nlen < w[j].nlen ? o[i].nlen : w[j].nlen;
-				c = memcmp(o[i].name, w[j].name, m);
-				if (!c)
-					c = o[i].nlen < w[j].nlen ? -1 : o[i].nlen > w[j].nlen;
-			}
-			if (c <= 0)
-				x = &o[i++];
-			if (c >= 0)
-				y = &w[j++];
-			if (x && y && !strcmp(x->val, y->val))
-				continue;
-			if (pass == 1) {
-				nm = x ? x : y;
-				v[k].name = pt_arena_strndup(a, nm->name, nm->nlen);
-				v[k].old_val = x ? pt_arena_strdup(a, x->val) : NULL;
-				v[k].new_val = y ? pt_arena_strdup(a, y->val) : NULL;
-				if (!v[k].name || (x && !v[k].old_val) || (y && !v[k].new_val)) {
-					ret = -ENOMEM;
-					goto out;
-				}
-			}
-			k++;
-		}
-		count = k;
-	}
-	*out = v;
-	*n = v ? count : 0;
-out:
-	free(o);
-	free(w);
-	return ret;
 }

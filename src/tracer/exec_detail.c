@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "pt/elfinfo.h"
+#include "pt/envdiff.h"
 #include "pt/procfs.h"
 #include "pt/tracee_mem.h"
 

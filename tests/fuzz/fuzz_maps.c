@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pt/arena.h"
+#include "pt/envdiff.h"
 #include "pt/procfs.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "pt/arena.h"
+#include "pt/envdiff.h"
 #include "pt/procfs.h"
 
 #define FIX PT_FIXTURES "/procfs/"
@@ -396,6 +397,34 @@ Test(procfs, status_captured)
 	p = exact("Name:\tx\nPid:\t1\n", &len);
 	cr_assert_eq(pt_procfs_parse_status(p, len, &st), -EINVAL);
 	free(p);
+}
+
+/* The key table: each key fills its own field (no key is a prefix match of
+ * another), a later line overrides, and Name, State and Pid must each have
+ * given a value (an empty Name counts, an empty State or a bad Pid not). */
+Test(procfs, status_keys_fill_their_fields_and_name_state_pid_are_required)
+{
+	struct pt_proc_status st;
+	size_t len;
+	char *p = exact("Name:\t\nState:\tR\nPid:\t7\nPi:\t8\nPidd:\t9\nPPid:\t6\nTgid:\t5\nTracerPid:\t4\n"
+			"SigPnd:\t1\nShdPnd:\t2\nSigBlk:\t3\nSigIgn:\t4\nSigCgt:\t5\nState:\tT\nPid:\t70", &len);
+	cr_assert_eq(pt_procfs_parse_status(p, len, &st), 0);
+	cr_assert_str_eq(st.name, "");
+	cr_assert_eq(st.state, 'T');
+	cr_assert(st.pid == 70 && st.ppid == 6 && st.tgid == 5 && st.tracer_pid == 4);
+	cr_assert(st.sig_pnd == 1 && st.shd_pnd == 2 && st.sig_blk == 3 && st.sig_ign == 4 && st.sig_cgt == 5);
+	free(p);
+	static const char *const bad[] = {
+		"State:\tR\nPid:\t7\n",             /* no Name */
+		"Name:\tx\nState:\t\nPid:\t7\n",    /* an empty State */
+		"Name:\tx\nState:\tR\nPid:\tx7\n",  /* a Pid that is no number */
+		"Name:\tx\nState:\tR\nPPid:\t7\n",  /* PPid is not Pid */
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = exact(bad[i], &len);
+		cr_assert_eq(pt_procfs_parse_status(p, len, &st), -EINVAL, "%s", bad[i]);
+		free(p);
+	}
 }
 
 /* NSpid: one pid per nesting level, all or nothing, bounded. */
