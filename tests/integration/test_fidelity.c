@@ -1,4 +1,4 @@
-/* Issue 10: the traced program must not notice the tracer.
+/* Fidelity: the traced program must not notice the tracer.
  *
  * - probe_inherit prints everything a process inherits; run untraced and
  *   traced (default and --no-seccomp) from the same deliberately unusual

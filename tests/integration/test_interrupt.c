@@ -1,4 +1,4 @@
-/* Issue 10 (the traced program must not notice the tracer): the terminal's
+/* Fidelity (the traced program must not notice the tracer): the terminal's
  * signals.  A terminal's ^C, ^\ (and a hangup) go to the whole foreground
  * process group, the traced program included: it is the program's to handle
  * and the trace follows until the tree ends (strace -o FILE PROG does the

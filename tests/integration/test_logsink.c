@@ -1,4 +1,4 @@
-/* Issue 10, point 9: the log survives.  A SIGKILLed tracer leaves on disk,
+/* The log survives.  A SIGKILLed tracer leaves on disk,
  * as whole lines, everything it traced before it last went idle (the log
  * and the -o text); a full disk (a 64 KiB tmpfs, /dev/full) costs the log,
  * not the trace: one line on stderr with the real errno, a log that ends at

@@ -1,4 +1,4 @@
-/* Issue 10, point 4: pid namespaces.  A waiter inside a nested pid namespace
+/* Pid namespaces.  A waiter inside a nested pid namespace
  * gets that namespace's pids from wait4/waitid: the wait must still be
  * matched to the child we know (our pid), the reap and zombie logic must
  * follow, the namespace's pid 1 must be named as such when it adopts

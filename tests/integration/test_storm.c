@@ -1,4 +1,4 @@
-/* Issue 10 (points 5 and 6): a fork storm cut short by SIGKILL or exit(42)
+/* Robustness under storms: a fork storm cut short by SIGKILL or exit(42)
  * (tests/tracees/storm.c).  Reports are served after they were made, so a
  * task can be killed between its fork/exec/exit event report and our
  * reading of its event message; the process records must outlive the tasks
