@@ -1,6 +1,6 @@
 /* Views rendered from events: the process tree, stats, Chrome trace, dot,
  * svg.  Each is a sink, so it works the same live (--summary, --export) and
- * on a saved log (ptrace-tour report). */
+ * on a saved log (ptrace-tour report, src/cli/report_cmd.c). */
 #ifndef PT_REPORT_H
 #define PT_REPORT_H
 
@@ -9,10 +9,26 @@
 
 #include "pt/sink.h"
 
-/* format: "tree", "stats", "chrome", "dot", "svg", "jsonl".  NULL with errno
- * set (EINVAL for an unknown format). */
+/* The export formats, one list for --export and report --format: the five
+ * views, and jsonl (the log written again, by output's JSONL writer). */
+enum pt_report_format {
+	PT_REPORT_TREE = 0,
+	PT_REPORT_STATS,
+	PT_REPORT_CHROME,
+	PT_REPORT_DOT,
+	PT_REPORT_SVG,
+	PT_REPORT_JSONL,
+	PT_REPORT__COUNT
+};
+
+/* "tree", "stats", "chrome", "dot", "svg", "jsonl"; NULL past the end. */
+const char *pt_report_format_name(unsigned format);
+/* enum pt_report_format of a name, or -1. */
+int pt_report_format_from_name(const char *name);
+
+/* A view by format name.  NULL with errno set: EINVAL for an unknown
+ * format, ENOTSUP for jsonl (not a view: made by the caller, which links
+ * the output library).  With owns_fp, fp is the sink's (closed on failure). */
 struct pt_sink *pt_report_sink_new(const char *format, FILE *fp, bool owns_fp, const struct pt_text_opts *o);
-/* `ptrace-tour report [--format F] [-o OUT] LOG`; argv[0] is "report". */
-int pt_report_main(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 #include "pt/report.h"
 #include "pt/sink.h"
 #include "pt/tracer.h"
+#include "report_cmd.h"
 
 static FILE *open_out(const char *path, const char *what)
 {
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (argc > 1 && !strcmp(argv[1], "report"))
-		return pt_report_main(argc - 1, argv + 1);
+		return pt_report_cmd_main(argc - 1, argv + 1);
 	/* Before anything changes a disposition: what the traced program gets. */
 	if ((rc = pt_launch_save_inherited()) < 0) {
 		fprintf(stderr, "ptrace-tour: cannot read the signal mask: %s\n", strerror(-rc));
@@ -116,7 +117,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < o.nexports; i++) {
 		FILE *f = open_out(o.exports[i].path, "the export");
 		if (!f ||
-		    add_sink(&sinks, pt_report_sink_new(o.exports[i].format, f, true, &o.text), "the export",
+		    add_sink(&sinks, pt_report_cmd_sink_new(o.exports[i].format, f, true, &o.text), "the export",
 			     o.exports[i].path) < 0)
 			goto out;
 	}

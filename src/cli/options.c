@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pt/event.h"
+#include "pt/report.h"
 
 static const char usage_text[] =
 	"usage: ptrace-tour [OPTIONS] [--] PROG [ARGS...]\n"
@@ -163,8 +164,6 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-static const char *const export_formats[] = {"tree", "stats", "chrome", "dot", "svg", "jsonl"};
-
 int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt_cmd *cmd,
 		     char *err, size_t errlen)
 {
@@ -235,12 +234,15 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 				return fail(err, errlen, "--export: expected FORMAT:FILE, got '%s'", optarg);
 			size_t flen = (size_t)(colon - optarg);
 			const char *fmt = NULL;
-			for (size_t i = 0; i < sizeof(export_formats) / sizeof(*export_formats); i++)
-				if (strlen(export_formats[i]) == flen && !strncmp(optarg, export_formats[i], flen))
-					fmt = export_formats[i];
+			char known[64] = "";    /* "tree, stats, ..." from the one list (pt/report.h) */
+			for (unsigned i = 0; i < PT_REPORT__COUNT; i++) {
+				const char *name = pt_report_format_name(i);
+				if (strlen(name) == flen && !strncmp(optarg, name, flen))
+					fmt = name;
+				snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? ", " : "", name);
+			}
 			if (!fmt)
-				return fail(err, errlen, "--export: unknown format '%.*s' (tree, stats, chrome, dot, svg, jsonl)",
-					    (int)flen, optarg);
+				return fail(err, errlen, "--export: unknown format '%.*s' (%s)", (int)flen, optarg, known);
 			if (o->nexports == PT_MAX_EXPORTS)
 				return fail(err, errlen, "--export: at most %d exports", PT_MAX_EXPORTS);
 			o->exports[o->nexports].format = fmt;

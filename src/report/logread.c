@@ -5,7 +5,7 @@
  * again reproduces the log (report --format jsonl).  Bytes that are not
  * UTF-8 come back exactly through pt_json_premap/pt_unescape_surrogates
  * (escape.h). */
-#include "logread.h"
+#include "pt/logread.h"
 
 #include <errno.h>
 #include <inttypes.h>

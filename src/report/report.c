@@ -1,44 +1,38 @@
-/* The report views and `ptrace-tour report`.  Every view is a sink, so a
- * saved log is rendered by feeding its events, read back by logread.c, to
- * the same sink that renders live with --summary and --export. */
+/* The report views, by format name.  Every view is a sink, so a saved log
+ * is rendered by feeding its events, read back by logread.c, to the same
+ * sink that renders live with --summary and --export; the command that does
+ * it (`ptrace-tour report`) is src/cli/report_cmd.c. */
 #include "pt/report.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "logread.h"
 #include "model.h"
 
-/* jsonl re-emits the log through the writer: the round trip of the reader. */
-static struct pt_sink *jsonl_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o)
-{
-	(void)o;
-	struct pt_sink *s = pt_sink_jsonl_new(fp, owns_fp);
-	if (!s && owns_fp)
-		fclose(fp);
-	return s;
-}
-
+/* The one list of formats (usage, --export, report --format).  jsonl is
+ * the log written again by output's JSONL writer: the report library links
+ * no output, so the command makes that sink (make is NULL here). */
 static const struct {
 	const char *name;
 	struct pt_sink *(*make)(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
-} formats[] = {
-	{"tree", pt_view_tree_new},
-	{"stats", pt_view_stats_new},
-	{"chrome", pt_view_chrome_new},
-	{"dot", pt_view_dot_new},
-	{"svg", pt_view_svg_new},
-	{"jsonl", jsonl_new},
+} formats[PT_REPORT__COUNT] = {
+	[PT_REPORT_TREE] = {"tree", pt_view_tree_new},
+	[PT_REPORT_STATS] = {"stats", pt_view_stats_new},
+	[PT_REPORT_CHROME] = {"chrome", pt_view_chrome_new},
+	[PT_REPORT_DOT] = {"dot", pt_view_dot_new},
+	[PT_REPORT_SVG] = {"svg", pt_view_svg_new},
+	[PT_REPORT_JSONL] = {"jsonl", NULL},
 };
 
-#define NFORMATS (sizeof(formats) / sizeof(*formats))
-
-static int format_index(const char *name)
+const char *pt_report_format_name(unsigned format)
 {
-	for (size_t i = 0; i < NFORMATS; i++)
+	return format < PT_REPORT__COUNT ? formats[format].name : NULL;
+}
+
+int pt_report_format_from_name(const char *name)
+{
+	for (unsigned i = 0; name && i < PT_REPORT__COUNT; i++)
 		if (!strcmp(formats[i].name, name))
 			return (int)i;
 	return -1;
@@ -47,101 +41,12 @@ static int format_index(const char *name)
 /* fp passes to the sink when owns_fp, also when the sink cannot be made. */
 struct pt_sink *pt_report_sink_new(const char *format, FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {
-	int i = format ? format_index(format) : -1;
-	if (i < 0) {
+	int i = pt_report_format_from_name(format);
+	if (i < 0 || !formats[i].make) {
 		if (owns_fp)
 			fclose(fp);
-		errno = EINVAL;
+		errno = i < 0 ? EINVAL : ENOTSUP;
 		return NULL;
 	}
 	return formats[i].make(fp, owns_fp, o);
-}
-
-static const char usage[] = "usage: ptrace-tour report [--format tree|stats|chrome|dot|svg|jsonl] [-o OUT] [--threads] LOG";
-
-static int usage_error(const char *what, const char *arg)
-{
-	fprintf(stderr, "ptrace-tour report: %s%s%s%s (%s)\n", what, arg ? " '" : "", arg ? arg : "", arg ? "'" : "",
-		usage);
-	return 2;
-}
-
-int pt_report_main(int argc, char **argv)
-{
-	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"threads", no_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *format = "tree", *out_path = NULL;
-	struct pt_text_opts o = {.summary = true};
-	struct pt_sinks sinks = {0};
-	struct pt_logread *r = NULL;
-	struct pt_event ev;
-	char err[1024];
-	int c, rc, status = 2;
-	FILE *out = stdout;
-
-	optind = 0;   /* 0: a full re-initialisation of GNU getopt */
-	opterr = 0;   /* one line of our own instead of getopt's */
-	while ((c = getopt_long(argc, argv, ":f:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f': format = optarg; break;
-		case 'o': out_path = optarg; break;
-		case 't': o.threads = true; break;
-		case 'h': puts(usage); return 0;
-		case ':': return usage_error("missing the value of", argv[optind - 1]);
-		default:
-			if (optopt) {
-				char opt[3] = {'-', (char)optopt, 0};
-				return usage_error("unknown option", opt);
-			}
-			return usage_error("unknown option", argv[optind - 1]);
-		}
-	}
-	if (format_index(format) < 0)
-		return usage_error("unknown format", format);
-	if (optind != argc - 1)
-		return usage_error(optind == argc ? "no log given" : "more than one log given", NULL);
-
-	const char *log_path = argv[optind];
-	if ((rc = pt_logread_open(log_path, &r)) < 0) {
-		fprintf(stderr, "ptrace-tour report: %s: %s\n", log_path, strerror(-rc));
-		return 2;
-	}
-	if (out_path && strcmp(out_path, "-") && !(out = fopen(out_path, "w"))) {
-		fprintf(stderr, "ptrace-tour report: cannot write '%s': %s\n", out_path, strerror(errno));
-		goto out;
-	}
-	struct pt_sink *s = pt_report_sink_new(format, out, out != stdout, &o);
-	if (!s) {
-		fprintf(stderr, "ptrace-tour report: %s\n", strerror(errno));
-		goto out;
-	}
-	pt_sink_set_label(s, "the output", out == stdout ? NULL : out_path);   /* -ENOMEM: "tree" will do */
-	sinks.who = "ptrace-tour report";
-	pt_sinks_add(&sinks, s);
-	while (!s->err && (rc = pt_logread_next(r, &ev, err, sizeof(err))) > 0)
-		pt_sinks_emit(&sinks, &ev);
-	if (rc < 0) {
-		fprintf(stderr, "ptrace-tour report: %s\n", err);
-		goto out;
-	}
-	if (err[0])
-		fprintf(stderr, "ptrace-tour report: %s\n", err);
-	/* A failed output has said why already, in one line. */
-	if (pt_sinks_finish(&sinks) < 0) {
-		status = 1;
-		goto out;
-	}
-	status = 0;
-out:
-	pt_sinks_destroy(&sinks);
-	pt_logread_close(r);
-	/* No half-written file left behind to be mistaken for a report. */
-	if (status == 2 && out != stdout && out && out_path)
-		unlink(out_path);
-	return status;
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logread.h"
+#include "pt/logread.h"
 #include "pt/sink.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

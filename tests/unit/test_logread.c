@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "logread.h"
+#include "pt/logread.h"
 #include "pt/sink.h"
 #include "pt/tables.h"
 
