@@ -16,11 +16,22 @@
 #define PT_TRACE_FORMAT_VERSION 1
 
 enum pt_ev_kind {
-#define EV(name, json) PT_EV_##name,
+#define EV(NAME, name) PT_EV_##NAME,
 #include "events.def"
 #undef EV
-	PT_EV__COUNT
 };
+
+/* The number of kinds, outside enum pt_ev_kind: a switch over a kind that
+ * lists every kind and has no default then compiles without a case for the
+ * count, and -Wswitch fails it when events.def gains a kind it lacks.  An
+ * int, so it can stand for "no kind" wherever a kind goes. */
+enum pt_ev_count {
+	PT_EV_COUNT_ = 0
+#define EV(NAME, name) + 1
+#include "events.def"
+#undef EV
+};
+#define PT_EV__COUNT ((int)PT_EV_COUNT_)
 
 /* A wait(2)-style status, decoded. */
 enum pt_ws_kind {
@@ -303,6 +314,7 @@ struct pt_event {
 	} u;
 };
 
+/* The name functions and wait statuses below: src/event/event.c. */
 const char *pt_event_kind_name(enum pt_ev_kind kind);
 int pt_event_kind_from_name(const char *name);   /* -1 if unknown */
 const char *pt_spawn_kind_name(unsigned kind);
@@ -321,5 +333,11 @@ struct pt_wstatus pt_wstatus_from_raw(int raw);
 int pt_wstatus_to_raw(struct pt_wstatus st);
 /* The exit status a shell would report: N, or 128+signal. */
 int pt_wstatus_shell_code(struct pt_wstatus st);
+/* The one way a status is printed for people: "exited 3", "killed by
+ * SIGSEGV" + PT_WS_CORE_DUMPED, "stopped by SIGTSTP", "continued", "?" for
+ * none.  Into buf (truncated, always terminated: 64 bytes hold any); returns
+ * buf, or "" when len is 0. */
+const char *pt_wstatus_str(struct pt_wstatus st, char *buf, size_t len);
+#define PT_WS_CORE_DUMPED " (core dumped)"
 
 #endif

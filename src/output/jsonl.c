@@ -304,167 +304,197 @@ static void jstack(struct pt_buf *f, const struct pt_stack *st)
 	}
 }
 
+/* ---- one writer per event kind (syscalls/events.def) ---- */
+
+static void write_start(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_start *s = &ev->u.start;
+	pt_buf_printf(f, ",\"version\":%d,\"tool\":\"ptrace-tour %s\",\"realtime_ns\":%" PRIu64 ",\"argv\":", s->version,
+		s->tool_version ? s->tool_version : "", s->realtime_ns);
+	jstrv(f, s->argv, s->argc);
+	pt_buf_printf(f, ",\"seccomp\":%s", s->seccomp ? "true" : "false");
+}
+
+static void write_spawn(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_spawn *s = &ev->u.spawn;
+	char buf[256];
+	pt_buf_printf(f, ",\"child\":%d,\"kind\":\"%s\"", (int)s->child, pt_spawn_kind_name(s->kind));
+	jsyscall(f, "syscall", s->syscall, s->arch);
+	if (s->flags) {
+		jkey(f, "flags");
+		jstr(f, pt_spawn_flags_str(s, buf, sizeof(buf)));
+	}
+	if (s->orphan)
+		pt_buf_printf(f, ",\"orphan\":true");
+}
+
+static void write_exec(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_exec *x = &ev->u.exec;
+	jkey(f, "path");
+	jstr(f, x->path);
+	jkey(f, "argv");
+	jstrv(f, x->argv, x->argc);
+	if (x->argv_truncated)
+		pt_buf_puts(f, ",\"argv_truncated\":true");
+	if (x->old_pid)
+		pt_buf_printf(f, ",\"old_pid\":%d", (int)x->old_pid);
+	jsyscall(f, "syscall", x->syscall, x->arch);
+	if (x->detail)
+		jdetail(f, x->detail);
+}
+
+static void write_exec_failed(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_exec_failed *x = &ev->u.exec_failed;
+	jkey(f, "path");
+	jstr(f, x->path);
+	if (x->path_unreadable) {
+		pt_buf_puts(f, ",\"path_unreadable\":true");
+		jhex(f, "path_addr", x->path_addr);
+	}
+	jerrno(f, x->err);
+	jsyscall(f, "syscall", x->syscall, x->arch);
+}
+
+static void write_syscall(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_syscall *s = &ev->u.syscall;
+	enum pt_arch table = s->arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : s->arch;
+	const struct pt_syscall_desc *d = pt_syscall_desc(table, s->nr);
+	jkey(f, "name");
+	if (d)
+		jstr(f, d->name);
+	else
+		pt_buf_printf(f, "\"syscall_%d\"", s->nr);
+	pt_buf_printf(f, ",\"nr\":%d,\"arch\":\"%s\",\"args\":[", s->nr, pt_arch_name(s->arch));
+	for (int i = 0; i < s->nargs; i++)
+		pt_buf_printf(f, "%s\"0x%" PRIx64 "\"", i ? "," : "", s->args[i]);
+	pt_buf_puts(f, "],\"str\":[");
+	for (int i = 0; i < s->nargs; i++) {
+		if (i)
+			pt_buf_putc(f, ',');
+		jstr(f, s->str[i]);
+	}
+	pt_buf_printf(f, "],\"ret\":%" PRId64, s->ret);
+	if (s->err)
+		jerrno(f, s->err);
+}
+
+static void write_wait(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_wait *w = &ev->u.wait;
+	static const char *const idtypes[] = {"P_ALL", "P_PID", "P_PGID", "P_PIDFD"};
+	char buf[256];
+	jsyscall(f, "syscall", w->syscall, w->arch);
+	pt_buf_printf(f, ",\"id\":%" PRId64, w->id);
+	if (w->idtype >= 0) {
+		jkey(f, "idtype");
+		if (w->idtype < 4)
+			jstr(f, idtypes[w->idtype]);
+		else
+			pt_buf_printf(f, "%d", w->idtype);
+	}
+	jkey(f, "options");
+	jstr(f, pt_wait_options_str(w->options, buf, sizeof(buf)));
+	pt_buf_printf(f, ",\"ret\":%" PRId64, w->ret);
+	if (w->err)
+		jerrno(f, w->err);
+	if (w->id_pid > 0)
+		pt_buf_printf(f, ",\"id_pid\":%d", (int)w->id_pid);
+	if (w->child > 0)
+		pt_buf_printf(f, ",\"child\":%d", (int)w->child);
+	if (w->child_ns > 0)
+		pt_buf_printf(f, ",\"child_ns\":%d", (int)w->child_ns);
+	if (w->status.kind != PT_WS_NONE) {
+		pt_buf_puts(f, ",\"status\":{");
+		jstatus_fields(f, w->status, false);
+		pt_buf_putc(f, '}');
+	}
+}
+
+static void write_signal(struct pt_buf *f, const struct pt_event *ev)
+{
+	jsig(f, "sig", ev->u.signal.sig);
+	pt_buf_printf(f, ",\"code\":%d", ev->u.signal.code);
+	if (ev->u.signal.sender)
+		pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.signal.sender);
+}
+
+static void write_stopped(struct pt_buf *f, const struct pt_event *ev)
+{
+	jsig(f, "sig", ev->u.stopped.sig);
+	if (ev->u.stopped.sender)
+		pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.stopped.sender);
+}
+
+static void write_continued(struct pt_buf *f, const struct pt_event *ev)
+{
+	if (ev->u.continued.sender)
+		pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.continued.sender);
+}
+
+static void write_exit(struct pt_buf *f, const struct pt_event *ev)
+{
+	pt_buf_printf(f, ",\"how\":\"%s\"", pt_exit_how_name(ev->u.exit.how));
+	jstatus_fields(f, ev->u.exit.status, true);
+	if (ev->u.exit.maps)
+		jmaps(f, "maps", ev->u.exit.maps);
+}
+
+static void write_reap(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_reap *r = &ev->u.reap;
+	pt_buf_printf(f, ",\"child\":%d,\"by\":", (int)r->child);
+	if (r->by)
+		pt_buf_printf(f, "%d", (int)r->by);
+	else
+		pt_buf_puts(f, "null");
+	if (r->by_tracer)
+		pt_buf_puts(f, ",\"by_tracer\":true");
+	pt_buf_printf(f, ",\"autoreap\":%s,\"zombie_ns\":%" PRIu64, r->autoreap ? "true" : "false", r->zombie_ns);
+	if (r->pidns_teardown)
+		pt_buf_puts(f, ",\"pidns_teardown\":true");
+}
+
+static void write_reparent(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_reparent *r = &ev->u.reparent;
+	pt_buf_printf(f, ",\"from\":%d,\"to\":%d", (int)r->from, (int)r->to);
+	/* only when `to` alone does not tell it (1: init, else a subreaper) */
+	if (pt_reparent_role(r) != (r->to == 1 ? PT_REAPER_INIT : PT_REAPER_SUBREAPER))
+		pt_buf_printf(f, ",\"to_role\":\"%s\"", pt_reaper_role_name(pt_reparent_role(r)));
+}
+
+static void write_end(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_end *e = &ev->u.end;
+	pt_buf_printf(f, ",\"status\":%d,\"root\":{", e->exit_status);
+	jstatus_fields(f, e->root, false);
+	pt_buf_printf(f, "},\"interrupted\":%s", e->interrupted ? "true" : "false");
+	if (e->by_signal)
+		jsig(f, "signal", e->by_signal);
+	pt_buf_printf(f, ",\"stops\":%" PRIu64, e->stops);
+}
+
+/* A kind in events.def without its write_ function does not compile. */
+static void (*const writers[PT_EV__COUNT])(struct pt_buf *f, const struct pt_event *ev) = {
+#define EV(NAME, name) [PT_EV_##NAME] = write_##name,
+#include "events.def"
+#undef EV
+};
+
 static void write_event(struct pt_buf *f, const struct pt_event *ev)
 {
-	char buf[256];
 	pt_buf_puts(f, "{\"ev\":\"");
 	pt_buf_puts(f, pt_event_kind_name(ev->kind));
 	pt_buf_putc(f, '"');
 	jint(f, "ts", (int64_t)ev->ts_ns);
 	jint(f, "pid", ev->pid);
 	jint(f, "tgid", ev->tgid);
-	switch (ev->kind) {
-	case PT_EV_START: {
-		const struct pt_ev_start *s = &ev->u.start;
-		pt_buf_printf(f, ",\"version\":%d,\"tool\":\"ptrace-tour %s\",\"realtime_ns\":%" PRIu64 ",\"argv\":", s->version,
-			s->tool_version ? s->tool_version : "", s->realtime_ns);
-		jstrv(f, s->argv, s->argc);
-		pt_buf_printf(f, ",\"seccomp\":%s", s->seccomp ? "true" : "false");
-		break;
-	}
-	case PT_EV_SPAWN: {
-		const struct pt_ev_spawn *s = &ev->u.spawn;
-		pt_buf_printf(f, ",\"child\":%d,\"kind\":\"%s\"", (int)s->child, pt_spawn_kind_name(s->kind));
-		jsyscall(f, "syscall", s->syscall, s->arch);
-		if (s->flags) {
-			jkey(f, "flags");
-			jstr(f, pt_spawn_flags_str(s, buf, sizeof(buf)));
-		}
-		if (s->orphan)
-			pt_buf_printf(f, ",\"orphan\":true");
-		break;
-	}
-	case PT_EV_EXEC: {
-		const struct pt_ev_exec *x = &ev->u.exec;
-		jkey(f, "path");
-		jstr(f, x->path);
-		jkey(f, "argv");
-		jstrv(f, x->argv, x->argc);
-		if (x->argv_truncated)
-			pt_buf_puts(f, ",\"argv_truncated\":true");
-		if (x->old_pid)
-			pt_buf_printf(f, ",\"old_pid\":%d", (int)x->old_pid);
-		jsyscall(f, "syscall", x->syscall, x->arch);
-		if (x->detail)
-			jdetail(f, x->detail);
-		break;
-	}
-	case PT_EV_EXEC_FAILED:
-		jkey(f, "path");
-		jstr(f, ev->u.exec_failed.path);
-		if (ev->u.exec_failed.path_unreadable) {
-			pt_buf_puts(f, ",\"path_unreadable\":true");
-			jhex(f, "path_addr", ev->u.exec_failed.path_addr);
-		}
-		jerrno(f, ev->u.exec_failed.err);
-		jsyscall(f, "syscall", ev->u.exec_failed.syscall, ev->u.exec_failed.arch);
-		break;
-	case PT_EV_SYSCALL: {
-		const struct pt_ev_syscall *s = &ev->u.syscall;
-		enum pt_arch table = s->arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : s->arch;
-		const struct pt_syscall_desc *d = pt_syscall_desc(table, s->nr);
-		jkey(f, "name");
-		if (d)
-			jstr(f, d->name);
-		else
-			pt_buf_printf(f, "\"syscall_%d\"", s->nr);
-		pt_buf_printf(f, ",\"nr\":%d,\"arch\":\"%s\",\"args\":[", s->nr, pt_arch_name(s->arch));
-		for (int i = 0; i < s->nargs; i++)
-			pt_buf_printf(f, "%s\"0x%" PRIx64 "\"", i ? "," : "", s->args[i]);
-		pt_buf_puts(f, "],\"str\":[");
-		for (int i = 0; i < s->nargs; i++) {
-			if (i)
-				pt_buf_putc(f, ',');
-			jstr(f, s->str[i]);
-		}
-		pt_buf_printf(f, "],\"ret\":%" PRId64, s->ret);
-		if (s->err)
-			jerrno(f, s->err);
-		break;
-	}
-	case PT_EV_WAIT: {
-		const struct pt_ev_wait *w = &ev->u.wait;
-		static const char *const idtypes[] = {"P_ALL", "P_PID", "P_PGID", "P_PIDFD"};
-		jsyscall(f, "syscall", w->syscall, w->arch);
-		pt_buf_printf(f, ",\"id\":%" PRId64, w->id);
-		if (w->idtype >= 0) {
-			jkey(f, "idtype");
-			if (w->idtype < 4)
-				jstr(f, idtypes[w->idtype]);
-			else
-				pt_buf_printf(f, "%d", w->idtype);
-		}
-		jkey(f, "options");
-		jstr(f, pt_wait_options_str(w->options, buf, sizeof(buf)));
-		pt_buf_printf(f, ",\"ret\":%" PRId64, w->ret);
-		if (w->err)
-			jerrno(f, w->err);
-		if (w->id_pid > 0)
-			pt_buf_printf(f, ",\"id_pid\":%d", (int)w->id_pid);
-		if (w->child > 0)
-			pt_buf_printf(f, ",\"child\":%d", (int)w->child);
-		if (w->child_ns > 0)
-			pt_buf_printf(f, ",\"child_ns\":%d", (int)w->child_ns);
-		if (w->status.kind != PT_WS_NONE) {
-			pt_buf_puts(f, ",\"status\":{");
-			jstatus_fields(f, w->status, false);
-			pt_buf_putc(f, '}');
-		}
-		break;
-	}
-	case PT_EV_SIGNAL:
-		jsig(f, "sig", ev->u.signal.sig);
-		pt_buf_printf(f, ",\"code\":%d", ev->u.signal.code);
-		if (ev->u.signal.sender)
-			pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.signal.sender);
-		break;
-	case PT_EV_STOPPED:
-		jsig(f, "sig", ev->u.stopped.sig);
-		if (ev->u.stopped.sender)
-			pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.stopped.sender);
-		break;
-	case PT_EV_CONTINUED:
-		if (ev->u.continued.sender)
-			pt_buf_printf(f, ",\"sender\":%d", (int)ev->u.continued.sender);
-		break;
-	case PT_EV_EXIT:
-		pt_buf_printf(f, ",\"how\":\"%s\"", pt_exit_how_name(ev->u.exit.how));
-		jstatus_fields(f, ev->u.exit.status, true);
-		if (ev->u.exit.maps)
-			jmaps(f, "maps", ev->u.exit.maps);
-		break;
-	case PT_EV_REAP:
-		pt_buf_printf(f, ",\"child\":%d,\"by\":", (int)ev->u.reap.child);
-		if (ev->u.reap.by)
-			pt_buf_printf(f, "%d", (int)ev->u.reap.by);
-		else
-			pt_buf_puts(f, "null");
-		if (ev->u.reap.by_tracer)
-			pt_buf_puts(f, ",\"by_tracer\":true");
-		pt_buf_printf(f, ",\"autoreap\":%s,\"zombie_ns\":%" PRIu64, ev->u.reap.autoreap ? "true" : "false",
-			ev->u.reap.zombie_ns);
-		if (ev->u.reap.pidns_teardown)
-			pt_buf_puts(f, ",\"pidns_teardown\":true");
-		break;
-	case PT_EV_REPARENT:
-		pt_buf_printf(f, ",\"from\":%d,\"to\":%d", (int)ev->u.reparent.from, (int)ev->u.reparent.to);
-		/* only when `to` alone does not tell it (1: init, else a subreaper) */
-		if (pt_reparent_role(&ev->u.reparent) != (ev->u.reparent.to == 1 ? PT_REAPER_INIT : PT_REAPER_SUBREAPER))
-			pt_buf_printf(f, ",\"to_role\":\"%s\"", pt_reaper_role_name(pt_reparent_role(&ev->u.reparent)));
-		break;
-	case PT_EV_END: {
-		const struct pt_ev_end *e = &ev->u.end;
-		pt_buf_printf(f, ",\"status\":%d,\"root\":{", e->exit_status);
-		jstatus_fields(f, e->root, false);
-		pt_buf_printf(f, "},\"interrupted\":%s", e->interrupted ? "true" : "false");
-		if (e->by_signal)
-			jsig(f, "signal", e->by_signal);
-		pt_buf_printf(f, ",\"stops\":%" PRIu64, e->stops);
-		break;
-	}
-	default:
-		break;
-	}
+	if ((unsigned)ev->kind < PT_EV__COUNT)   /* else only the header, "unknown" */
+		writers[ev->kind](f, ev);
 	if (ev->stack)
 		jstack(f, ev->stack);
 	pt_buf_add(f, "}\n", 2);

@@ -76,16 +76,8 @@ static void ret_errno(FILE *f, int err)
 
 static void print_status(FILE *f, struct pt_wstatus st)
 {
-	char buf[32];
-	switch (st.kind) {
-	case PT_WS_EXITED: fprintf(f, "exited %d", st.code); break;
-	case PT_WS_SIGNALED:
-		fprintf(f, "killed by %s%s", pt_signal_name(st.code, buf, sizeof(buf)), st.core ? " (core dumped)" : "");
-		break;
-	case PT_WS_STOPPED: fprintf(f, "stopped by %s", pt_signal_name(st.code, buf, sizeof(buf))); break;
-	case PT_WS_CONTINUED: fputs("continued", f); break;
-	default: fputs("?", f); break;
-	}
+	char buf[64];
+	fputs(pt_wstatus_str(st, buf, sizeof(buf)), f);
 }
 
 static void print_syscall(FILE *f, const struct pt_ev_syscall *s)
@@ -174,142 +166,174 @@ static void print_wait(FILE *f, const struct pt_ev_wait *w)
 	arch_note(f, w->arch);
 }
 
+/* ---- one printer per event kind (syscalls/events.def) ---- */
+
+static void text_start(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	t->realtime0 = ev->u.start.realtime_ns;
+	prefix(t, ev);
+	fputs("+++ tracing", f);
+	for (size_t i = 0; i < ev->u.start.argc; i++) {
+		fputc(' ', f);
+		qstr(f, ev->u.start.argv[i]);
+	}
+	fprintf(f, "%s +++\n", ev->u.start.seccomp ? "" : " (no seccomp filter)");
+}
+
+static void text_spawn(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	const struct pt_ev_spawn *sp = &ev->u.spawn;
+	char buf[256];
+	prefix(t, ev);
+	fprintf(f, "%s(", syscall_name(sp->syscall, sp->arch, "clone"));
+	if (sp->flags)
+		fputs(pt_spawn_flags_str(sp, buf, sizeof(buf)), f);
+	fprintf(f, ") = %d [%s]", (int)sp->child, pt_spawn_kind_name(sp->kind));
+	arch_note(f, sp->arch);
+	fputc('\n', f);
+}
+
+static void text_exec(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	const struct pt_ev_exec *x = &ev->u.exec;
+	prefix(t, ev);
+	fprintf(f, "%s(", syscall_name(x->syscall, x->arch, "execve"));
+	qstr(f, x->path);
+	fputs(", [", f);
+	for (size_t i = 0; i < x->argc; i++) {
+		if (i)
+			fputs(", ", f);
+		qstr(f, x->argv[i]);
+	}
+	fprintf(f, "%s]) = 0", x->argv_truncated ? ", ..." : "");
+	if (x->old_pid)
+		fprintf(f, " (was thread %d, now the leader)", (int)x->old_pid);
+	arch_note(f, x->arch);
+	fputc('\n', f);
+	if (x->detail && t->o.show_maps)
+		pt_textfmt_exec_detail(f, x->detail, t->o.verbose);
+}
+
+static void text_exec_failed(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	const struct pt_ev_exec_failed *x = &ev->u.exec_failed;
+	prefix(t, ev);
+	fprintf(f, "%s(", syscall_name(x->syscall, x->arch, "execve"));
+	if (x->path_unreadable)     /* as strace: the pointer */
+		fprintf(f, "%#" PRIx64, x->path_addr);
+	else
+		qstr(f, x->path);
+	fputs(", ...) = ", f);
+	ret_errno(f, x->err);
+	arch_note(f, x->arch);
+	fputc('\n', f);
+}
+
+static void text_syscall(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	prefix(t, ev);
+	print_syscall(f, &ev->u.syscall);
+	fputc('\n', f);
+}
+
+static void text_wait(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	prefix(t, ev);
+	print_wait(f, &ev->u.wait);
+	fputc('\n', f);
+}
+
+static void text_signal(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	char buf[32];
+	prefix(t, ev);
+	fprintf(f, "--- %s {si_code=%d", pt_signal_name(ev->u.signal.sig, buf, sizeof(buf)), ev->u.signal.code);
+	if (ev->u.signal.sender)
+		fprintf(f, ", si_pid=%d", (int)ev->u.signal.sender);
+	fputs("} ---\n", f);
+}
+
+static void text_stopped(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	char buf[32];
+	prefix(t, ev);
+	fprintf(f, "--- stopped by %s", pt_signal_name(ev->u.stopped.sig, buf, sizeof(buf)));
+	if (ev->u.stopped.sender)
+		fprintf(f, " from %d", (int)ev->u.stopped.sender);
+	fputs(" ---\n", f);
+}
+
+static void text_continued(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	prefix(t, ev);
+	fputs("--- continued", f);
+	if (ev->u.continued.sender)
+		fprintf(f, " by SIGCONT from %d", (int)ev->u.continued.sender);
+	fputs(" ---\n", f);
+}
+
+static void text_exit(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	static const char *const how[] = {"exit_group", "thread exit", "signal", "ended by its group"};
+	prefix(t, ev);
+	fputs("+++ ", f);
+	if (ev->u.exit.status.kind == PT_WS_EXITED)
+		fprintf(f, "exited with %d", ev->u.exit.status.code);
+	else
+		print_status(f, ev->u.exit.status);
+	if (ev->u.exit.how != PT_EXIT_SIGNAL && ev->u.exit.how < PT_EXIT__COUNT)
+		fprintf(f, " (%s)", how[ev->u.exit.how]);
+	fputs(" +++\n", f);
+}
+
+static void text_reap(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	const struct pt_ev_reap *r = &ev->u.reap;
+	prefix(t, ev);
+	if (r->autoreap)
+		fputs("reaped by the kernel (its parent does not wait for children)", f);
+	else if (r->by && r->by_tracer)
+		fprintf(f, "reaped by ptrace-tour (%d, its real parent) after %.3f ms as a zombie", (int)r->by,
+			(double)r->zombie_ns / 1e6);
+	else if (r->by)
+		fprintf(f, "reaped by %d after %.3f ms as a zombie%s", (int)r->by, (double)r->zombie_ns / 1e6,
+			r->pidns_teardown ? " (the exiting init of its pid namespace, which takes the whole "
+					    "namespace down)" : "");
+	else
+		fputs("reaped outside the trace", f);
+	fputc('\n', f);
+}
+
+static void text_reparent(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	prefix(t, ev);
+	fprintf(f, "orphaned: parent %d died, reparented to %d (%s)\n", (int)ev->u.reparent.from,
+		(int)ev->u.reparent.to, pt_reaper_role_text(pt_reparent_role(&ev->u.reparent)));
+}
+
+static void text_end(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	char buf[32];
+	prefix(t, ev);
+	if (ev->u.end.interrupted)
+		fprintf(f, "+++ ptrace-tour interrupted by %s +++\n", pt_signal_name(ev->u.end.by_signal, buf, sizeof(buf)));
+	else
+		fprintf(f, "+++ trace done: exit status %d +++\n", ev->u.end.exit_status);
+}
+
+/* A kind in events.def without its text_ function does not compile. */
+static void (*const printers[PT_EV__COUNT])(struct text *t, FILE *f, const struct pt_event *ev) = {
+#define EV(NAME, name) [PT_EV_##NAME] = text_##name,
+#include "events.def"
+#undef EV
+};
+
 static int text_emit(struct pt_sink *s, const struct pt_event *ev)
 {
 	struct text *t = (struct text *)s;
 	FILE *f = t->fmt;
-	char buf[256];
-	switch (ev->kind) {
-	case PT_EV_START:
-		t->realtime0 = ev->u.start.realtime_ns;
-		prefix(t, ev);
-		fputs("+++ tracing", f);
-		for (size_t i = 0; i < ev->u.start.argc; i++) {
-			fputc(' ', f);
-			qstr(f, ev->u.start.argv[i]);
-		}
-		fprintf(f, "%s +++\n", ev->u.start.seccomp ? "" : " (no seccomp filter)");
-		break;
-	case PT_EV_SPAWN: {
-		const struct pt_ev_spawn *sp = &ev->u.spawn;
-		prefix(t, ev);
-		fprintf(f, "%s(", syscall_name(sp->syscall, sp->arch, "clone"));
-		if (sp->flags)
-			fputs(pt_spawn_flags_str(sp, buf, sizeof(buf)), f);
-		fprintf(f, ") = %d [%s]", (int)sp->child, pt_spawn_kind_name(sp->kind));
-		arch_note(f, sp->arch);
-		fputc('\n', f);
-		break;
-	}
-	case PT_EV_EXEC: {
-		const struct pt_ev_exec *x = &ev->u.exec;
-		prefix(t, ev);
-		fprintf(f, "%s(", syscall_name(x->syscall, x->arch, "execve"));
-		qstr(f, x->path);
-		fputs(", [", f);
-		for (size_t i = 0; i < x->argc; i++) {
-			if (i)
-				fputs(", ", f);
-			qstr(f, x->argv[i]);
-		}
-		fprintf(f, "%s]) = 0", x->argv_truncated ? ", ..." : "");
-		if (x->old_pid)
-			fprintf(f, " (was thread %d, now the leader)", (int)x->old_pid);
-		arch_note(f, x->arch);
-		fputc('\n', f);
-		if (x->detail && t->o.show_maps)
-			pt_textfmt_exec_detail(f, x->detail, t->o.verbose);
-		break;
-	}
-	case PT_EV_EXEC_FAILED:
-		prefix(t, ev);
-		fprintf(f, "%s(", syscall_name(ev->u.exec_failed.syscall, ev->u.exec_failed.arch, "execve"));
-		if (ev->u.exec_failed.path_unreadable)     /* as strace: the pointer */
-			fprintf(f, "%#" PRIx64, ev->u.exec_failed.path_addr);
-		else
-			qstr(f, ev->u.exec_failed.path);
-		fputs(", ...) = ", f);
-		ret_errno(f, ev->u.exec_failed.err);
-		arch_note(f, ev->u.exec_failed.arch);
-		fputc('\n', f);
-		break;
-	case PT_EV_SYSCALL:
-		prefix(t, ev);
-		print_syscall(f, &ev->u.syscall);
-		fputc('\n', f);
-		break;
-	case PT_EV_WAIT:
-		prefix(t, ev);
-		print_wait(f, &ev->u.wait);
-		fputc('\n', f);
-		break;
-	case PT_EV_SIGNAL:
-		prefix(t, ev);
-		fprintf(f, "--- %s {si_code=%d", pt_signal_name(ev->u.signal.sig, buf, sizeof(buf)), ev->u.signal.code);
-		if (ev->u.signal.sender)
-			fprintf(f, ", si_pid=%d", (int)ev->u.signal.sender);
-		fputs("} ---\n", f);
-		break;
-	case PT_EV_STOPPED:
-		prefix(t, ev);
-		fprintf(f, "--- stopped by %s", pt_signal_name(ev->u.stopped.sig, buf, sizeof(buf)));
-		if (ev->u.stopped.sender)
-			fprintf(f, " from %d", (int)ev->u.stopped.sender);
-		fputs(" ---\n", f);
-		break;
-	case PT_EV_CONTINUED:
-		prefix(t, ev);
-		fputs("--- continued", f);
-		if (ev->u.continued.sender)
-			fprintf(f, " by SIGCONT from %d", (int)ev->u.continued.sender);
-		fputs(" ---\n", f);
-		break;
-	case PT_EV_EXIT: {
-		static const char *const how[] = {"exit_group", "thread exit", "signal", "ended by its group"};
-		prefix(t, ev);
-		fputs("+++ ", f);
-		if (ev->u.exit.status.kind == PT_WS_EXITED)
-			fprintf(f, "exited with %d", ev->u.exit.status.code);
-		else
-			print_status(f, ev->u.exit.status);
-		if (ev->u.exit.how != PT_EXIT_SIGNAL && ev->u.exit.how < PT_EXIT__COUNT)
-			fprintf(f, " (%s)", how[ev->u.exit.how]);
-		fputs(" +++\n", f);
-		break;
-	}
-	case PT_EV_REAP: {
-		const struct pt_ev_reap *r = &ev->u.reap;
-		prefix(t, ev);
-		if (r->autoreap)
-			fputs("reaped by the kernel (its parent does not wait for children)", f);
-		else if (r->by && r->by_tracer)
-			fprintf(f, "reaped by ptrace-tour (%d, its real parent) after %.3f ms as a zombie", (int)r->by,
-				(double)r->zombie_ns / 1e6);
-		else if (r->by)
-			fprintf(f, "reaped by %d after %.3f ms as a zombie%s", (int)r->by, (double)r->zombie_ns / 1e6,
-				r->pidns_teardown ? " (the exiting init of its pid namespace, which takes the whole "
-						    "namespace down)" : "");
-		else
-			fputs("reaped outside the trace", f);
-		fputc('\n', f);
-		break;
-	}
-	case PT_EV_REPARENT:
-		prefix(t, ev);
-		fprintf(f, "orphaned: parent %d died, reparented to %d (%s)\n", (int)ev->u.reparent.from,
-			(int)ev->u.reparent.to, pt_reaper_role_text(pt_reparent_role(&ev->u.reparent)));
-		break;
-	case PT_EV_END:
-		prefix(t, ev);
-		if (ev->u.end.interrupted)
-			fprintf(f, "+++ ptrace-tour interrupted by %s +++\n",
-				pt_signal_name(ev->u.end.by_signal, buf, sizeof(buf)));
-		else
-			fprintf(f, "+++ trace done: exit status %d +++\n", ev->u.end.exit_status);
-		break;
-	default:
-		break;
-	}
+	if ((unsigned)ev->kind < PT_EV__COUNT)   /* else no line of its own */
+		printers[ev->kind](t, f, ev);
 	if (t->o.explain)
 		pt_explain_event(f, ev);
 	if (ev->stack)

@@ -73,7 +73,7 @@ static void marks(struct chrome *c, const struct pt_mproc *t)
 	FILE *f = c->v.out;
 	char name[96], sig[32];
 	for (const struct pt_mmark *k = t->marks; k; k = k->next) {
-		switch (k->kind) {
+		switch ((enum pt_mark_kind)k->kind) {
 		case PT_MARK_SIGNAL:
 			head(c, "i", pt_signal_name(k->code, sig, sizeof(sig)), "signal", t->tgid, t->pid, k->ts);
 			fprintf(f, ",\"s\":\"t\",\"args\":{\"si_code\":%d", k->si_code);
@@ -99,8 +99,6 @@ static void marks(struct chrome *c, const struct pt_mproc *t)
 			fputc('}', f);
 			break;
 		}
-		default:
-			continue;
 		}
 		fputc('}', f);
 	}

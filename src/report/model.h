@@ -30,13 +30,15 @@ struct pt_mimage {
 	bool argv_cut;              /* the log or the model dropped arguments */
 };
 
+/* The views switch over every mark kind with no default, so a kind added
+ * here fails -Wswitch until each draws it; the count stays outside. */
 enum pt_mark_kind {
 	PT_MARK_SIGNAL = 0,
 	PT_MARK_STOP,
 	PT_MARK_CONT,
 	PT_MARK_EXEC_FAILED,
-	PT_MARK__COUNT
 };
+enum { PT_MARK__COUNT = PT_MARK_EXEC_FAILED + 1 };
 
 /* A point event on a task's timeline. */
 struct pt_mmark {

@@ -291,7 +291,7 @@ static void marks(struct svg *g, const struct pt_mproc *t, double ymid, double r
 	FILE *f = g->v.out;
 	for (const struct pt_mmark *k = t->marks; k; k = k->next) {
 		double x = xt(g, k->ts);
-		switch (k->kind) {
+		switch ((enum pt_mark_kind)k->kind) {
 		case PT_MARK_SIGNAL:
 			/* SIGCHLD comes with every child's end: drawn quietly. */
 			if (k->code == SIGCHLD && g->packed)
@@ -310,8 +310,6 @@ static void marks(struct svg *g, const struct pt_mproc *t, double ymid, double r
 		case PT_MARK_EXEC_FAILED:
 			fprintf(f, "<circle cx=\"%.2f\" cy=\"%.2f\" r=\"%.2f\" fill=\"none\" stroke=\"#222222\" stroke-width=\"0.8\"/>\n",
 				x, ymid, r);
-			break;
-		default:
 			break;
 		}
 	}
