@@ -10,6 +10,7 @@
 
 #include "pt/event.h"
 #include "pt/report.h"
+#include "pt/util.h"
 
 static const char usage_text[] =
 	"usage: ptrace-tour [OPTIONS] [--] PROG [ARGS...]\n"
@@ -96,7 +97,7 @@ static int apply_name(struct pt_syscall_set *set, const char *name, bool on)
 void pt_options_add_lifecycle(struct pt_syscall_set *set)
 {
 	static const char *const always[] = {"execve", "execveat", "wait4", "waitid", "waitpid"};
-	for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(always); i++)
 		apply_name(set, always[i], true);
 }
 

@@ -7,6 +7,7 @@
 
 #include "pt/escape.h"
 #include "pt/tables.h"
+#include "pt/util.h"
 
 void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str)
 {
@@ -100,7 +101,7 @@ static const char *machine_name(int m, char *buf, size_t len)
 		const char *name;
 	} names[] = {{3, "i386"}, {62, "x86-64"}, {40, "ARM"}, {183, "AArch64"}, {243, "RISC-V"}, {8, "MIPS"},
 		     {21, "PowerPC64"}, {22, "s390"}};
-	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(names); i++)
 		if (names[i].em == m)
 			return names[i].name;
 	snprintf(buf, len, "machine %d", m);

@@ -17,6 +17,7 @@
 
 #include "pt/arena.h"
 #include "pt/escape.h"
+#include "pt/util.h"
 #include "pt/tables.h"
 
 struct pt_logread {
@@ -456,7 +457,7 @@ static const struct pt_exec_detail *get_detail(struct pctx *c, json_object *o)
 	static const char *const keys[] = {"exe", "cwd", "script", "maps_before", "maps_after",
 					   "elf", "layout", "fds", "env"};
 	bool any = false;
-	for (size_t i = 0; i < sizeof(keys) / sizeof(*keys) && !any; i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(keys) && !any; i++)
 		any = json_object_object_get_ex(o, keys[i], NULL);
 	if (!any)
 		return NULL;

@@ -20,6 +20,7 @@
 #include "model.h"
 #include "pt/escape.h"
 #include "pt/tables.h"
+#include "pt/util.h"
 
 #define WIDTH 1200.0
 #define LABEL_W 210.0       /* the label column, when there are labels */
@@ -227,7 +228,7 @@ static void axis(struct svg *g, double bottom)
 	FILE *f = g->v.out;
 	uint64_t step = tick_step(g->span);
 	size_t u = 0;
-	while (units[u].ns > step && u + 1 < sizeof(units) / sizeof(*units))
+	while (units[u].ns > step && u + 1 < PT_N_ELEMENTS(units))
 		u++;
 	fputs("<g class=\"axis\" font-size=\"10\" fill=\"#444444\">\n", f);
 	for (uint64_t t = 0; t <= g->span; t += step) {

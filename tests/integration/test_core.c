@@ -9,6 +9,7 @@
  * on json-c's strings; the round-trip test reads the raw log line instead
  * (pt_t_argv_bytes). */
 #include "support.h"
+#include "pt/util.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -179,7 +180,7 @@ Test(core, clone3_only_flags_by_name)
 	static const struct {
 		const char *arg, *flags;
 	} cases[] = {{"clear-sighand", "CLONE_CLEAR_SIGHAND"}, {"newtime", "CLONE_NEWTIME"}};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(cases); i++) {
 		struct pt_t_run r;
 		const char *args[] = {cases[i].arg, NULL};
 		pt_t_run(&r, NULL, "clone3", args);
@@ -854,7 +855,7 @@ static bool has_prefix_pattern(const char *text, const char *what)
 Test(core, timestamps_prefix_every_line)
 {
 	const char *modes[] = {"-t", "-tt", "-ttt", "-r"};
-	for (size_t i = 0; i < sizeof(modes) / sizeof(*modes); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(modes); i++) {
 		struct pt_t_run r;
 		pt_t_run(&r, ARGS(modes[i], "-q"), "fork_wait", NULL);
 		pt_t_assert(&r, r.out && has_prefix_pattern(r.out, modes[i]), "%s: lines lack the timestamp:\n%s", modes[i],

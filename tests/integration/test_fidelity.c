@@ -19,6 +19,7 @@
  * they set up is exactly what the support's pt_t_spawn normalizes away. */
 #define _GNU_SOURCE
 #include "support.h"
+#include "pt/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -372,7 +373,7 @@ static void compare_with_untraced(const char *mode, bool block_all)
 		"fd 5: /dev/zero", "pgid: ref", "sid: ref", "tty fg pgrp: ref",
 		"itimer ITIMER_REAL: interval 0.000000 armed 1",
 	};
-	for (size_t i = 0; i < sizeof expect / sizeof *expect; i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(expect); i++) {
 		bool found = false;
 		for (size_t j = 0; j < na && !found; j++)
 			found = !strncmp(a[j], expect[i], strlen(expect[i]));

@@ -14,6 +14,7 @@
  * waits for a line from the tracee or the shell: no sleeps. */
 #define _GNU_SOURCE
 #include "support.h"
+#include "pt/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -298,7 +299,7 @@ static void tty_finish(struct tty_run *t)
 		*nl = 0;
 		json_object *o = json_tokener_parse(l);
 		cr_assert(o && json_object_is_type(o, json_type_object), "a log line is not a JSON object: '%s'", l);
-		cr_assert(t->nev < sizeof t->ev / sizeof *t->ev);
+		cr_assert(t->nev < PT_N_ELEMENTS(t->ev));
 		t->ev[t->nev++] = o;
 	}
 	free(log);

@@ -12,6 +12,7 @@
  * PT_UPDATE_GOLDEN=1 rewrites the golden files from the current output
  * (then review the diff: docs/report.md). */
 #include "support.h"
+#include "pt/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -140,7 +141,7 @@ static void goldens(const char *name)
 {
 	char log[128], gold[128];
 	snprintf(log, sizeof(log), "%s.jsonl", name);
-	for (size_t i = 0; i < sizeof(views) / sizeof(*views); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(views); i++) {
 		snprintf(gold, sizeof(gold), "%s.%s", name, views[i].ext);
 		golden(log, views[i].fmt, NULL, gold);
 	}
@@ -167,7 +168,7 @@ Test(report, golden_make)
 Test(report, jsonl_reproduces_the_fixture_logs)
 {
 	static const char *const logs[] = {"lifecycle.jsonl", "shell.jsonl", "make.jsonl"};
-	for (size_t i = 0; i < sizeof(logs) / sizeof(*logs); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(logs); i++) {
 		char path[512];
 		size_t len;
 		struct res r;
@@ -707,7 +708,7 @@ static void check_no_control_bytes(const char *log, const char *fmt)
 Test(report, chrome_svg_and_escaping_of_the_fixtures)
 {
 	static const char *const logs[] = {LOGS "/lifecycle.jsonl", LOGS "/shell.jsonl", LOGS "/make.jsonl"};
-	for (size_t i = 0; i < sizeof(logs) / sizeof(*logs); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(logs); i++) {
 		check_views(logs[i]);
 		check_no_control_bytes(logs[i], "tree");
 		check_no_control_bytes(logs[i], "stats");
@@ -739,7 +740,7 @@ Test(report, live_and_report_are_one_code_path)
 		int which;
 	} exp[] = {{"chrome", 0}, {"svg", 1}, {"stats", 2}, {"dot", 3}};
 	const char *files[] = {chrome, svg, stats, dot};
-	for (size_t i = 0; i < sizeof(exp) / sizeof(*exp); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(exp); i++) {
 		struct res rep;
 		size_t len;
 		char *live = pt_t_read_file(files[exp[i].which], &len);
@@ -901,7 +902,7 @@ Test(report, ten_thousand_processes)
 		   "\"interrupted\":false,\"stops\":1}\n",
 		(unsigned long long)(ts += 1000));
 	cr_assert_eq(fclose(f), 0);
-	for (size_t i = 0; i < sizeof(views) / sizeof(*views); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(views); i++) {
 		struct res r;
 		uint64_t t0 = pt_t_now_ns();
 		tool(&r, ARGS("report", "--format", views[i].fmt, log));
@@ -943,7 +944,7 @@ Test(report, jsonl_round_trip_of_optional_fields)
 		{NULL, "clone_parent"},     /* reap.by_tracer */
 		{NULL, "exec_bad_path"},    /* exec_failed.path_unreadable, path_addr */
 	};
-	for (size_t i = 0; i < sizeof(runs) / sizeof(*runs); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(runs); i++) {
 		struct pt_t_run r;
 		pt_t_run(&r, runs[i].args, runs[i].tracee, NULL);
 		pt_t_check_log(&r);

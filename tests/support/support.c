@@ -1,5 +1,6 @@
 /* Helpers shared by the Criterion tests (see support.h). */
 #include "support.h"
+#include "pt/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -359,7 +360,7 @@ pid_t pt_t_spawn_cmd(struct pt_t_run *r, const char *const *tool_args, const cha
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		static const int sigs[] = { SIGPIPE, SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGQUIT };
-		for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		for (size_t i = 0; i < PT_N_ELEMENTS(sigs); i++)
 			signal(sigs[i], SIG_DFL);
 		setpgid(0, 0);
 		dup2(fd_in, 0);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "pt/elfimage.h"
+#include "pt/util.h"
 
 #ifndef PT_TRACEES
 #define PT_TRACEES "."
@@ -349,7 +350,7 @@ Test(elfimage, eh_frame_hdr_encodings)
 	/* indirect (libunwind would dereference it in its own memory),
 	 * uleb128 (unbounded), omit, an unknown table encoding, version 2 */
 	const struct { int at; unsigned char v; } bad[] = {{1, 0x9b}, {1, 0x01}, {2, 0xff}, {3, 0x1b}, {0, 2}};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(bad); i++) {
 		unsigned char *b = copy();
 		eh_hdr(b)[bad[i].at] = bad[i].v;
 		expect(b, NULL, "unsupported .eh_frame_hdr encoding", NULL, true);
@@ -537,7 +538,7 @@ Test(elfimage, index_rules)
 		und,
 		fsym(sizeof(strs) + 5, 0x9000, 0, STT_FUNC), /* name past the strings: skipped */
 	};
-	struct synth sy = {.nsyms = {sizeof(dyn) / sizeof(dyn[0]), sizeof(tab) / sizeof(tab[0])},
+	struct synth sy = {.nsyms = {PT_N_ELEMENTS(dyn), PT_N_ELEMENTS(tab)},
 			   .syms = {dyn, tab}, .strs = strs, .strs_len = sizeof(strs)};
 	struct pt_elf_image img;
 	int fd = synth_file(&sy);

@@ -6,6 +6,7 @@
 
 #include "pt/buf.h"
 #include "pt/escape.h"
+#include "pt/util.h"
 
 static char *capture(void (*fn)(FILE *, const char *, size_t), const char *s, size_t len)
 {
@@ -106,7 +107,7 @@ Test(escape, premap_leaves_surrogate_pairs_alone)
 Test(escape, json_round_trips_surrogate_lookalike_text_before_a_raw_byte)
 {
 	static const char *const ins[] = {"\\ud83d\x80", "a\\uDBFF\xff", "\\\\ud83d\x80", "\\ud83d\\udc80\x80"};
-	for (size_t i = 0; i < sizeof(ins) / sizeof(*ins); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(ins); i++) {
 		const char *in = ins[i];
 		char *out = capture(pt_escape_json, in, strlen(in));
 		pt_json_premap(out, strlen(out));

@@ -13,6 +13,7 @@
 #include "pt/logread.h"
 #include "pt/sink.h"
 #include "pt/tables.h"
+#include "pt/util.h"
 
 #define START                                                                                      \
 	"{\"ev\":\"start\",\"ts\":0,\"pid\":100,\"tgid\":100,\"version\":1,\"tool\":\"ptrace-tour "   \
@@ -390,7 +391,7 @@ Test(logread, non_utf8_round_trip)
 		"esc\x1b[31m\n\t\x7f",
 		"",
 	};
-	round_trip(argv, sizeof(argv) / sizeof(*argv));
+	round_trip(argv, PT_N_ELEMENTS(argv));
 }
 
 /* ---- errors and warnings ---- */
@@ -437,7 +438,7 @@ Test(logread, errors_name_the_file_and_line)
 		{"{\"ev\":\"syscall\",\"ts\":1,\"pid\":1,\"tgid\":1,\"nr\":1,\"arch\":\"pdp11\",\"args\":[],\"ret\":0}", "unknown arch"},
 		{"{\"ev\":\"exit\",\"ts\":1,\"pid\":1,\"tgid\":1,\"how\":\"exit\",\"exited\":0", "the line ends inside the object"},
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(cases); i++) {
 		char *text;
 		/* A line after the bad one: a cut line in the middle is an error. */
 		cr_assert(asprintf(&text, "%s%s\n{\"ev\":\"continued\",\"ts\":3,\"pid\":100,\"tgid\":100}\n", START,

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pt/options.h"
+#include "pt/util.h"
 
 static int parse(struct pt_options *o, enum pt_cmd *cmd, char *err, size_t errlen, int argc, char **argv)
 {
@@ -13,7 +14,7 @@ static int parse(struct pt_options *o, enum pt_cmd *cmd, char *err, size_t errle
 #define PARSE(o, cmd, err, ...)                                                                   \
 	({                                                                                        \
 		static char *argv_[] = {"ptrace-tour", __VA_ARGS__, NULL}; /* o.argv points here */ \
-		parse(o, cmd, err, sizeof(err), (int)(sizeof(argv_) / sizeof(*argv_)) - 1, argv_); \
+		parse(o, cmd, err, sizeof(err), (int)(PT_N_ELEMENTS(argv_)) - 1, argv_); \
 	})
 
 Test(options, program_after_double_dash)
@@ -64,7 +65,7 @@ Test(options, default_trace_set_is_process_plus_lifecycle)
 	char err[256];
 	cr_assert_eq(PARSE(&o, &cmd, err, "true"), 0);
 	const char *in[] = {"execve", "execveat", "wait4", "waitid", "kill", "tgkill", "clone", "exit_group"};
-	for (size_t i = 0; i < sizeof(in) / sizeof(*in); i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(in); i++)
 		cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, in[i])), "%s", in[i]);
 	cr_assert_not(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")));
 	cr_assert(pt_set_has(&o.trace, PT_ARCH_I386, pt_syscall_nr(PT_ARCH_I386, "waitpid")));

@@ -16,6 +16,7 @@
 #include "pt/arena.h"
 #include "pt/envdiff.h"
 #include "pt/procfs.h"
+#include "pt/util.h"
 
 #define FIX PT_FIXTURES "/procfs/"
 
@@ -198,7 +199,7 @@ Test(procfs, maps_truncated_and_edges)
 		"-2000 r--p 00000000 00:00 0\n",
 		"1000 2000 r--p 00000000 00:00 0\n",
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(bad); i++) {
 		size_t l = strlen(bad[i]);
 		if (i == 5)
 			l = sizeof("1000-2000 r--p 00000000 00:00 0 /x\0y\n") - 1;
@@ -341,7 +342,7 @@ Test(procfs, stat_captured_and_live)
 
 	const char *bad[] = { "", "x", "12 (abc", "12 abc) R 1 2 3", "(a) R 1", "12 (a) ",
 			      "12 (a) R 1 2 3", "99999999999 (a) R 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19" };
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(bad); i++) {
 		char *p = exact(bad[i], &len);
 		cr_assert_eq(pt_procfs_parse_stat(p, len, &st), -EINVAL, "bad[%zu]", i);
 		free(p);
@@ -420,7 +421,7 @@ Test(procfs, status_keys_fill_their_fields_and_name_state_pid_are_required)
 		"Name:\tx\nState:\tR\nPid:\tx7\n",  /* a Pid that is no number */
 		"Name:\tx\nState:\tR\nPPid:\t7\n",  /* PPid is not Pid */
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(bad); i++) {
 		p = exact(bad[i], &len);
 		cr_assert_eq(pt_procfs_parse_status(p, len, &st), -EINVAL, "%s", bad[i]);
 		free(p);
@@ -449,7 +450,7 @@ Test(procfs, status_nspid)
 	/* garbage, zero, negative, trailing junk: no list rather than a wrong one */
 	static const char *const bad[] = {"NSpid:\t9\tx\n", "NSpid:\t9\t0\n", "NSpid:\t9\t-1\n",
 					  "NSpid:\t9\t7z\n", "NSpid:\t99999999999\n", "NSpid:\n"};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(bad); i++) {
 		char text[128];
 		snprintf(text, sizeof(text), "Name:\tx\nState:\tS\nPid:\t9\n%s", bad[i]);
 		p = exact(text, &len);
@@ -513,7 +514,7 @@ Test(procfs, fdinfo_fixtures)
 	free(buf);
 	const char *bad[] = { "", "pos:\t1\n", "flags:\t01\n", "pos:\tx\nflags:\t01\n",
 			      "pos:\t1\nflags:\t9\n", "pos:\t1\nflags:\t077777777777\n" };
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(bad); i++) {
 		char *p = exact(bad[i], &len);
 		cr_assert_eq(pt_procfs_parse_fdinfo(p, len, &pos, &flags), -EINVAL, "bad[%zu]", i);
 		free(p);
