@@ -47,6 +47,11 @@ void pt_escape_xml(FILE *fp, const char *s, size_t len);
  * backslash (dot reads \n, \l, \N... in labels, so the backslashes of safe
  * text are doubled again), a newline becomes dot's "\n". */
 void pt_escape_dot(FILE *fp, const char *s, size_t len);
+/* Writes len bytes of JSON text (made by pt_escape_json*) so that it can sit
+ * inside an HTML <script> element: < > & as \u003c \u003e \u0026 and U+2028,
+ * U+2029 as \u2028 \u2029, the same JSON.  No "</script>" or "<!--" a
+ * string held can end the element or change how HTML parses it. */
+void pt_escape_json_html(FILE *fp, const char *s, size_t len);
 /* Reading our JSON back with json-c, which would turn a lone \udcXX into
  * U+FFFD: pt_json_premap rewrites every \udcXX escape of a raw line into
  * \uf7XX (same length) before parsing, and pt_unescape_surrogates turns the

@@ -14,7 +14,10 @@
 
 struct pt_sink *pt_report_cmd_sink_new(const char *format, FILE *fp, bool owns_fp, const struct pt_text_opts *o)
 {
-	if (pt_report_format_from_name(format) != PT_REPORT_JSONL)
+	int f = pt_report_format_from_name(format);
+	if (f == PT_REPORT_HTML)
+		return pt_report_html_new(fp, owns_fp, o, pt_sink_jsonl_new, pt_sink_text_new);
+	if (f != PT_REPORT_JSONL)
 		return pt_report_sink_new(format, fp, owns_fp, o);
 	/* jsonl re-emits the log through the writer: the round trip of the reader */
 	struct pt_sink *s = pt_sink_jsonl_new(fp, owns_fp);
@@ -23,7 +26,7 @@ struct pt_sink *pt_report_cmd_sink_new(const char *format, FILE *fp, bool owns_f
 	return s;
 }
 
-static const char usage[] = "usage: ptrace-tour report [--format tree|stats|chrome|dot|svg|jsonl] [-o OUT] [--threads] LOG";
+static const char usage[] = "usage: ptrace-tour report [--format tree|stats|chrome|dot|svg|html|jsonl] [-o OUT] [--threads] LOG";
 
 static int usage_error(const char *what, const char *arg)
 {

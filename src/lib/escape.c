@@ -195,6 +195,37 @@ void pt_escape_json(FILE *fp, const char *s, size_t len)
 	pt_buf_free(&b);
 }
 
+/* "<", ">" and "&" only occur inside the strings of our JSON, where
+ * \u003c etc. mean the same; U+2028/2029 are valid in JSON strings but were
+ * line terminators to older JavaScript. */
+void pt_escape_json_html(FILE *f, const char *s, size_t len)
+{
+	size_t from = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *rep = NULL;
+		size_t skip = 1;
+		unsigned char c = (unsigned char)s[i];
+		if (c == '<')
+			rep = "\\u003c";
+		else if (c == '>')
+			rep = "\\u003e";
+		else if (c == '&')
+			rep = "\\u0026";
+		else if (c == 0xe2 && i + 2 < len && (unsigned char)s[i + 1] == 0x80 &&
+			 ((unsigned char)s[i + 2] == 0xa8 || (unsigned char)s[i + 2] == 0xa9)) {
+			rep = (unsigned char)s[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+			skip = 3;
+		}
+		if (!rep)
+			continue;
+		fwrite(s + from, 1, i - from, f);
+		fputs(rep, f);
+		i += skip - 1;
+		from = i + 1;
+	}
+	fwrite(s + from, 1, len - from, f);
+}
+
 void pt_json_premap(char *s, size_t len)
 {
 	/* Just past the last \uD800..\uDBFF escape.  Found scanning forward,

@@ -11,8 +11,9 @@
 #include "model.h"
 
 /* The one list of formats (usage, --export, report --format).  jsonl is
- * the log written again by output's JSONL writer: the report library links
- * no output, so the command makes that sink (make is NULL here). */
+ * the log written again by output's JSONL writer, and html embeds what
+ * output's writers make: the report library links no output, so the
+ * command makes those sinks (make is NULL here). */
 static const struct {
 	const char *name;
 	struct pt_sink *(*make)(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
@@ -22,6 +23,7 @@ static const struct {
 	[PT_REPORT_CHROME] = {"chrome", pt_view_chrome_new},
 	[PT_REPORT_DOT] = {"dot", pt_view_dot_new},
 	[PT_REPORT_SVG] = {"svg", pt_view_svg_new},
+	[PT_REPORT_HTML] = {"html", NULL},
 	[PT_REPORT_JSONL] = {"jsonl", NULL},
 };
 

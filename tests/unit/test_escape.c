@@ -190,3 +190,28 @@ Test(escape, dot_doubles_backslashes_quotes_and_writes_newlines_as_dot_escapes)
 	cr_assert_str_eq(out, "12 sh\\n\\\"a b\\\" c\\\\\\\\x1b\\nexited 0\\n");
 	free(out);
 }
+
+/* JSON for an HTML <script> element: the markup characters and the JS line
+ * separators become \u escapes, the JSON still parses to the same string,
+ * and a cut sequence at the end is left alone. */
+Test(escape, json_html_hides_markup_and_line_separators)
+{
+	const char in[] = "</script><!--a&b\xe2\x80\xa8\xe2\x80\xa9 \xe2\x80\xa7\xc3\xa9";
+	char *buf = NULL;
+	size_t n = 0;
+	struct pt_buf b = {0};
+	pt_escape_json_buf(&b, in, sizeof(in) - 1);
+	FILE *f = open_memstream(&buf, &n);
+	pt_escape_json_html(f, b.s, b.len);
+	fclose(f);
+	cr_assert_str_eq(buf, "\"\\u003c/script\\u003e\\u003c!--a\\u0026b\\u2028\\u2029 \xe2\x80\xa7\xc3\xa9\"");
+	json_object *o = json_tokener_parse(buf);
+	cr_assert_not_null(o);
+	cr_assert_str_eq(json_object_get_string(o), in);
+	json_object_put(o);
+	free(buf);
+	pt_buf_free(&b);
+	buf = capture(pt_escape_json_html, "x\xe2\x80", 3);
+	cr_assert_str_eq(buf, "x\xe2\x80");
+	free(buf);
+}
