@@ -23,6 +23,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "pt/util.h"
+
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 TestSuite(html, .fini = pt_t_cleanup);
@@ -33,7 +35,7 @@ static const char *chromium(void)
 	const char *env = getenv("PT_CHROMIUM");
 	if (env && *env)
 		return access(env, X_OK) == 0 ? env : NULL;
-	for (size_t i = 0; i < sizeof(cands) / sizeof(*cands); i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(cands); i++)
 		if (access(cands[i], X_OK) == 0)
 			return cands[i];
 	return NULL;
@@ -316,7 +318,7 @@ Test(html, argv_with_markup_stays_text)
 			      "a\xe2\x80\xa8" "b", "&lt;b&gt;&amp;amp;&lt;/b&gt;"};
 	char *cmd = elem_text(p.dom, "id=\"cmd\"");
 	cr_assert(cmd, "no command in the header");
-	for (size_t i = 0; i < sizeof(want) / sizeof(*want); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(want); i++) {
 		cr_assert(strstr(cmd, want[i]), "the header lacks %s: %s", want[i], cmd);
 		cr_assert(strstr(card_of(&p), want[i]), "the card lacks %s", want[i]);
 	}
