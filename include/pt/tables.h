@@ -1,4 +1,4 @@
-/* Names and classes from the syscalls/ X-macro tables. */
+/* Names, classes and kinds from the syscalls/ X-macro tables. */
 #ifndef PT_TABLES_H
 #define PT_TABLES_H
 
@@ -14,11 +14,20 @@ enum pt_class_bit {
 #undef CLASS
 };
 
+/* What a syscall means to the tracer (syscalls/kinds.def): PT_SK_EXEC,
+ * PT_SK_WAIT, ...  Bits of struct pt_syscall_desc.kinds. */
+enum pt_sc_kind {
+#define KIND(s, name, bit) PT_SK_##name = 1u << (bit),
+#include "kinds.def"
+#undef KIND
+};
+
 #define PT_SYSCALL_MAX 1024     /* covers every x86_64 and i386 number in use */
 
 struct pt_syscall_desc {
 	const char *name;
 	uint32_t classes;       /* 1u << PT_CLASS_BIT_* */
+	uint32_t kinds;         /* PT_SK_* bits */
 	const char *sig;        /* argument signature, see syscalls/README.md */
 };
 

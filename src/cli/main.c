@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pt/launch.h"
 #include "pt/options.h"
 #include "pt/report.h"
 #include "pt/sink.h"

@@ -1,10 +1,11 @@
-/* Names, numbers and classes from the syscalls/ X-macro tables, and the
- * name <-> value helpers of tables.h (event.h's are in src/event/event.c). */
+/* Names, numbers, classes and kinds from the syscalls/ X-macro tables, and
+ * the name <-> value helpers of tables.h (event.h's are in src/event/event.c). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE     /* CLONE_* in <sched.h> (also set by CMake) */
 #endif
 
 #include "pt/tables.h"
+#include "pt/util.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -24,7 +25,14 @@ enum {
 #undef CLASS
 };
 
-#define SC(nr, name, classes, sig) [nr] = { #name, (classes), sig },
+/* The short kind names of the kinds column. */
+enum {
+#define KIND(s, name, bit) s = 1u << (bit),
+#include "kinds.def"
+#undef KIND
+};
+
+#define SC(nr, name, classes, kinds, sig) [nr] = { #name, (classes), (kinds), sig },
 static const struct pt_syscall_desc sc_x86_64[PT_SYSCALL_MAX] = {
 #include "x86_64.def"
 };
@@ -99,7 +107,7 @@ uint32_t pt_class_mask(const char *name)
 
 	if (!name)
 		return 0;
-	for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(classes); i++)
 		if (strcmp(classes[i].name, name) == 0)
 			return classes[i].mask;
 	return 0;
@@ -214,7 +222,7 @@ static const struct {
 
 const char *pt_signal_name(int sig, char *buf, size_t len)
 {
-	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(signals); i++)
 		if (signals[i].sig == sig)
 			return signals[i].name;
 	if (!buf || len == 0)
@@ -241,10 +249,10 @@ int pt_signal_from_name(const char *name)
 	s = strncasecmp(name, "SIG", 3) == 0 ? name + 3 : name;
 	if (!*s)
 		return -1;
-	for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(signals); i++)
 		if (strcasecmp(signals[i].name + 3, s) == 0)
 			return signals[i].sig;
-	for (size_t i = 0; i < sizeof signal_aliases / sizeof signal_aliases[0]; i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(signal_aliases); i++)
 		if (strcasecmp(signal_aliases[i].name + 3, s) == 0)
 			return signal_aliases[i].sig;
 	if (strncasecmp(s, "RT_", 3) == 0) {
@@ -302,7 +310,7 @@ static const struct {
 
 const char *pt_errno_name(int err)
 {
-	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(errnos); i++)
 		if (errnos[i].err == err)
 			return errnos[i].name;
 	return NULL;
@@ -312,10 +320,10 @@ int pt_errno_from_name(const char *name)
 {
 	if (!name)
 		return -1;
-	for (size_t i = 0; i < sizeof errnos / sizeof errnos[0]; i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(errnos); i++)
 		if (strcasecmp(errnos[i].name, name) == 0)
 			return errnos[i].err;
-	for (size_t i = 0; i < sizeof errno_aliases / sizeof errno_aliases[0]; i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(errno_aliases); i++)
 		if (strcasecmp(errno_aliases[i].name, name) == 0)
 			return errno_aliases[i].err;
 	return -1;
@@ -452,7 +460,7 @@ const char *pt_clone_flags_str(uint64_t flags, char *buf, size_t len)
 		return buf;
 	}
 	if (rest)
-		flags_str(&sb, rest, clone_flags, sizeof clone_flags / sizeof clone_flags[0]);
+		flags_str(&sb, rest, clone_flags, PT_N_ELEMENTS(clone_flags));
 	if (sig) {
 		char tmp[32];
 
@@ -473,15 +481,16 @@ const char *pt_clone3_flags_str(uint64_t flags, char *buf, size_t len)
 	if (flags == 0)
 		sb_puts(&sb, "0");
 	else
-		flags_str(&sb, flags, clone3_flags, sizeof clone3_flags / sizeof clone3_flags[0]);
+		flags_str(&sb, flags, clone3_flags, PT_N_ELEMENTS(clone3_flags));
 	return buf;
 }
 
 const char *pt_spawn_flags_str(const struct pt_ev_spawn *sp, char *buf, size_t len)
 {
-	const char *name = sp->syscall >= 0 ? pt_syscall_name((enum pt_arch)sp->arch, sp->syscall) : NULL;
+	enum pt_arch arch = sp->arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : (enum pt_arch)sp->arch;
+	const struct pt_syscall_desc *d = sp->syscall >= 0 ? pt_syscall_desc(arch, sp->syscall) : NULL;
 
-	if (name && !strcmp(name, "clone3"))
+	if (d && (d->kinds & PT_SK_CLONE3))
 		return pt_clone3_flags_str(sp->flags, buf, len);
 	return pt_clone_flags_str(sp->flags, buf, len);
 }
@@ -502,7 +511,7 @@ int pt_clone_flags_parse(const char *s, uint64_t *out)
 		if (!ok)
 			return -EINVAL;
 		/* clone3's table holds every name (the printed forms of both) */
-		if (flag_lookup(tok, clone3_flags, sizeof clone3_flags / sizeof clone3_flags[0], &bit)) {
+		if (flag_lookup(tok, clone3_flags, PT_N_ELEMENTS(clone3_flags), &bit)) {
 			v |= bit;
 		} else if (skip_prefix(tok, "SIG")) {
 			int sig = pt_signal_from_name(tok);
@@ -531,7 +540,7 @@ const char *pt_wait_options_str(int options, char *buf, size_t len)
 	if (options == 0)
 		sb_puts(&sb, "0");
 	else
-		flags_str(&sb, (unsigned)options, wait_options, sizeof wait_options / sizeof wait_options[0]);
+		flags_str(&sb, (unsigned)options, wait_options, PT_N_ELEMENTS(wait_options));
 	return buf;
 }
 
@@ -549,8 +558,8 @@ int pt_wait_options_parse(const char *s, int *out)
 		s = next_token(s, tok, sizeof tok, &ok);
 		if (!ok)
 			return -EINVAL;
-		if (!flag_lookup(tok, wait_options, sizeof wait_options / sizeof wait_options[0], &bit) &&
-		    !flag_lookup(tok, wait_aliases, sizeof wait_aliases / sizeof wait_aliases[0], &bit) &&
+		if (!flag_lookup(tok, wait_options, PT_N_ELEMENTS(wait_options), &bit) &&
+		    !flag_lookup(tok, wait_aliases, PT_N_ELEMENTS(wait_aliases), &bit) &&
 		    !parse_num_token(tok, &bit))
 			return -EINVAL;
 		if (bit > UINT_MAX)

@@ -5,10 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emit.h"
 #include "exec_detail.h"
 #include "pt/tables.h"
 #include "pt/tracee_mem.h"
-#include "pt/tracer.h"
+#include "tracer_int.h"
 #include "unwind.h"
 
 #define PT_PATH_MAX 4096
@@ -26,7 +27,7 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 	struct pt_arena *a = &x->arena;
 	const char *path = NULL;
 	struct pt_strvec argv = {0};
-	bool at = t->sc_kind == PT_SK_EXECVEAT;
+	bool at = t->sc_kinds & PT_SK_EXECAT;
 	const uint64_t *args = t->sc_args;
 	unsigned ptr = t->sc_arch == PT_ARCH_I386 ? 4 : 8;
 

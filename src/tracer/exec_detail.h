@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#include "pt/tracer.h"
+#include "tracer_int.h"
 
 /* At the execve entry stop: the old image's maps and env, the new env. */
 void pt_exec_detail_on_entry(struct pt_tracer *T, struct pt_task *t, uint64_t envp, unsigned ptr_size);

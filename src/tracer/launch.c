@@ -1,5 +1,6 @@
 /* Starting the root tracee: fork, stop, seize, filter, exec. */
-#include "pt/launch.h"
+#include "launch.h"
+#include "pt/util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +39,7 @@ struct k_sigaction {
 };
 
 static const int itimers[] = {ITIMER_REAL, ITIMER_VIRTUAL, ITIMER_PROF};
-#define PT_NITIMERS (sizeof(itimers) / sizeof(*itimers))
+#define PT_NITIMERS PT_N_ELEMENTS(itimers)
 
 static struct {
 	uint64_t ignored;       /* bit sig-1: SIG_IGN at start (only IGN/DFL survive an exec) */

@@ -1,4 +1,4 @@
-/* Deaths, zombies, reaping and orphans.
+/* Exits, deaths, zombies, reaping and orphans.
  *
  * A traced process that dies is visible to its real parent only after the
  * tracer's own waitpid consumed its death report (kernel/exit.c: "A zombie
@@ -8,12 +8,15 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "emit.h"
+#include "exec_detail.h"
 #include "pt/procfs.h"
-#include "pt/tracer.h"
+#include "tracer_int.h"
 #include "unwind.h"
 
 #define PT_PF_EXITING 0x4u     /* include/linux/sched.h: the task is in do_exit */
@@ -102,7 +105,7 @@ static void find_waiter(struct pt_task *t, void *arg)
 	struct wait_scan *w = arg;
 	/* by pointer: a task may still refer to a removed record of a recycled tgid */
 	if (t->proc == w->parent && (t->flags & PT_T_IN_SYSCALL) &&
-	    (t->sc_kind == PT_SK_WAIT4 || t->sc_kind == PT_SK_WAITPID || t->sc_kind == PT_SK_WAITID))
+	    (t->sc_kinds & PT_SK_WAIT))
 		w->waiting = true;
 }
 
@@ -212,6 +215,41 @@ static void adopt_orphans(struct pt_tracer *T, struct pt_proc *dead)
 		}
 		c = next;
 	}
+}
+
+int pt_lifecycle_on_exit_event(struct pt_tracer *T, struct pt_task *t, uint32_t *kinds, enum pt_arch *arch,
+			       int64_t *ret)
+{
+	unsigned long msg = 0;
+	struct user_regs_struct r;
+	*kinds = 0;
+	int rc = pt_event_msg(t->tid, PTRACE_EVENT_EXIT, &msg);
+	if (rc < 0)     /* SIGKILLed in the stop: its death report tells how it ended */
+		return rc;
+	t->exit_raw = (int)msg;
+	t->flags |= PT_T_EXITING;
+	if (T->opt->maps == PT_MAPS_EXIT && t->proc && t->tid == t->proc->tgid)
+		pt_exec_detail_on_exit(T, t);
+	if (T->unw && pt_task_exec_pending(t))
+		t->exec->exit_stack = pt_unwind_capture(T->unw, t->tid, pt_task_tgid(t), &t->exec->arena);
+	/* The syscall this task is leaving through: exit vs exit_group; or a
+	 * fork whose event stop it was killed in, returning the new tid. */
+	if (ptrace(PTRACE_GETREGS, t->tid, NULL, &r) == 0) {
+		*arch = pt_arch_of_regs(&r);
+		*kinds = pt_sc_kinds(*arch, (long)(r.orig_rax & ~(uint64_t)PT_X32_SYSCALL_BIT));
+		*ret = (int64_t)r.rax;
+	}
+	if (WIFSIGNALED(t->exit_raw)) {
+		t->exit_how = PT_EXIT_SIGNAL;
+	} else {
+		/* A thread zapped by another's exit_group is elsewhere. */
+		t->exit_how = PT_EXIT_BY_OTHER;
+		if (*kinds & PT_SK_EXIT_GROUP)
+			t->exit_how = PT_EXIT_GROUP;
+		else if (*kinds & PT_SK_EXIT)
+			t->exit_how = PT_EXIT_THREAD;
+	}
+	return 0;
 }
 
 void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)

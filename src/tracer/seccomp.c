@@ -1,5 +1,6 @@
-/* seccomp-bpf filter built with libseccomp. */
-#include "pt/seccomp.h"
+/* The seccomp-bpf filter, built with libseccomp: TRACE for the reported
+ * syscalls that need a stop, ALLOW for the rest. */
+#include "seccomp_filter.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -20,16 +21,11 @@ static const uint32_t scmp_arch_of[PT_ARCH__COUNT] = {
 
 bool pt_seccomp_needs_trap(enum pt_arch arch, long nr)
 {
-	/* These reach us as PTRACE_EVENT_{FORK,VFORK,CLONE,EXIT} stops anyway;
-	 * trapping them would only add two stops per call. */
-	static const char *const by_event[] = {"fork", "vfork", "clone", "clone3", "exit", "exit_group"};
+	/* fork, vfork, clone, clone3, exit, exit_group (PT_SK_BY_EVENT) reach
+	 * us as PTRACE_EVENT_{FORK,VFORK,CLONE,EXIT} stops anyway; trapping
+	 * them would only add two stops per call. */
 	const struct pt_syscall_desc *d = pt_syscall_desc(arch, nr);
-	if (!d)
-		return false;
-	for (size_t i = 0; i < sizeof(by_event) / sizeof(*by_event); i++)
-		if (!strcmp(d->name, by_event[i]))
-			return false;
-	return true;
+	return d && !(d->kinds & PT_SK_BY_EVENT);
 }
 
 struct add_ctx {
@@ -105,7 +101,7 @@ int pt_seccomp_build(const struct pt_syscall_set *set, struct pt_filter **out)
 	}
 	/* A CLONE_UNTRACED child would escape the tracer yet keep this filter,
 	 * whose TRACE then fails its trapped calls with ENOSYS: stop on such a
-	 * clone so the tracer can clear the flag (loop.c).  The argument test
+	 * clone so the tracer can clear the flag (untraced.c).  The argument test
 	 * keeps every other clone free of stops.  clone3 passes its flags in
 	 * memory, which a filter cannot read: it always stops. */
 	rc = seccomp_rule_add(f->ctx, SCMP_ACT_TRACE(PT_SECCOMP_DATA), SCMP_SYS(clone), 1,

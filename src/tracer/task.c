@@ -1,6 +1,6 @@
 /* The tables of tasks (by tid) and processes (by tgid), both pt_hash, and
  * the parent links between processes. */
-#include "pt/task.h"
+#include "task.h"
 
 #include "pt/util.h"
 

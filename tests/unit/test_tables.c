@@ -28,14 +28,21 @@ enum {
 #undef CLASS
 };
 
+enum {
+#define KIND(s, name, bit) s = 1u << (bit),
+#include "kinds.def"
+#undef KIND
+};
+
 struct sc_row {
 	long nr;
 	const char *name;
 	uint32_t classes;
+	uint32_t kinds;
 	const char *sig;
 };
 
-#define SC(nr, name, classes, sig) { nr, #name, (classes), sig },
+#define SC(nr, name, classes, kinds, sig) { nr, #name, (classes), (kinds), sig },
 static const struct sc_row rows_x86_64[] = {
 #include "x86_64.def"
 };
@@ -95,6 +102,7 @@ static void check_rows(enum pt_arch arch, uint32_t scmp_arch, const struct sc_ro
 		cr_expect_str_eq(d->name, r->name);
 		cr_expect_str_eq(d->sig, r->sig);
 		cr_expect_eq(d->classes, r->classes, "%s: %s", an, r->name);
+		cr_expect_eq(d->kinds, r->kinds, "%s: %s", an, r->name);
 		cr_expect_eq(pt_syscall_nr(arch, r->name), r->nr, "%s: %s: names must be unique", an, r->name);
 	}
 	/* 17 socket calls + 10 SysV IPC calls on i386, none on x86_64. */
@@ -245,6 +253,75 @@ Test(tables, classes)
 	expect_classes("getpid", 0);
 	cr_expect(desc(PT_ARCH_X86_64, "mmap")->classes & TM);
 	cr_expect_eq(desc(PT_ARCH_I386, "mmap2")->classes, TD | TM);
+}
+
+/* The kinds column: what each call means to the tracer (the loop, the
+ * filter builder and pt_spawn_flags_str read it instead of names). */
+static void expect_kinds(enum pt_arch a, const char *name, uint32_t want)
+{
+	const struct pt_syscall_desc *d = desc(a, name);
+
+	cr_expect_eq(d->kinds, want, "%s: %s: kinds %#x, want %#x", pt_arch_name(a), name, d->kinds, want);
+}
+
+static size_t count_kinds(enum pt_arch a, uint32_t mask)
+{
+	size_t n = 0;
+
+	for (long nr = 0; nr < PT_SYSCALL_MAX; nr++) {
+		const struct pt_syscall_desc *d = pt_syscall_desc(a, nr);
+
+		if (d && (d->kinds & mask))
+			n++;
+	}
+	return n;
+}
+
+Test(tables, kinds)
+{
+	uint32_t all = 0;
+#define KIND(s, name, bit) all |= 1u << (bit);
+#include "kinds.def"
+#undef KIND
+	for (int a = PT_ARCH_X86_64; a <= PT_ARCH_I386; a++) {
+		expect_kinds(a, "execve", PT_SK_EXEC);
+		expect_kinds(a, "execveat", PT_SK_EXEC | PT_SK_EXECAT);
+		expect_kinds(a, "wait4", PT_SK_WAIT);
+		expect_kinds(a, "waitid", PT_SK_WAIT | PT_SK_WAITID);
+		expect_kinds(a, "exit", PT_SK_NORETURN | PT_SK_EXIT | PT_SK_BY_EVENT);
+		expect_kinds(a, "exit_group", PT_SK_NORETURN | PT_SK_EXIT_GROUP | PT_SK_BY_EVENT);
+		expect_kinds(a, "rt_sigreturn", PT_SK_NORETURN);
+		expect_kinds(a, "fork", PT_SK_BY_EVENT | PT_SK_SPAWN);
+		expect_kinds(a, "vfork", PT_SK_BY_EVENT | PT_SK_SPAWN | PT_SK_VFORK);
+		expect_kinds(a, "clone", PT_SK_BY_EVENT | PT_SK_SPAWN | PT_SK_CLONE);
+		expect_kinds(a, "clone3", PT_SK_BY_EVENT | PT_SK_SPAWN | PT_SK_CLONE3);
+		expect_kinds(a, "mmap", PT_SK_REMAP);
+		expect_kinds(a, "munmap", PT_SK_REMAP);
+		expect_kinds(a, "mprotect", PT_SK_REMAP);
+		expect_kinds(a, "mremap", PT_SK_REMAP);
+		expect_kinds(a, "read", 0);
+		expect_kinds(a, "getpid", 0);
+		expect_kinds(a, "kill", 0);
+		/* and no other call of either ABI has these */
+		cr_expect_eq(count_kinds(a, PT_SK_EXEC), 2, "%s", pt_arch_name(a));
+		cr_expect_eq(count_kinds(a, PT_SK_BY_EVENT), 6, "%s", pt_arch_name(a));
+		cr_expect_eq(count_kinds(a, PT_SK_SPAWN), 4, "%s", pt_arch_name(a));
+		cr_expect_eq(count_kinds(a, ~all), 0, "%s: stray kind bits", pt_arch_name(a));
+	}
+	/* i386 only: waitpid, sigreturn, mmap2 */
+	expect_kinds(PT_ARCH_I386, "waitpid", PT_SK_WAIT);
+	expect_kinds(PT_ARCH_I386, "sigreturn", PT_SK_NORETURN);
+	expect_kinds(PT_ARCH_I386, "mmap2", PT_SK_REMAP);
+	cr_expect_eq(count_kinds(PT_ARCH_X86_64, PT_SK_WAIT), 2);
+	cr_expect_eq(count_kinds(PT_ARCH_I386, PT_SK_WAIT), 3);
+	cr_expect_eq(count_kinds(PT_ARCH_X86_64, PT_SK_NORETURN), 3);
+	cr_expect_eq(count_kinds(PT_ARCH_I386, PT_SK_NORETURN), 4);
+	cr_expect_eq(count_kinds(PT_ARCH_X86_64, PT_SK_REMAP), 4);
+	cr_expect_eq(count_kinds(PT_ARCH_I386, PT_SK_REMAP), 5);
+	cr_expect_eq(count_kinds(PT_ARCH_X86_64, ~0u), 15);
+	cr_expect_eq(count_kinds(PT_ARCH_I386, ~0u), 18);
+	/* x32 has no table of its own */
+	cr_expect_null(pt_syscall_desc(PT_ARCH_X32, 59));
 }
 
 Test(tables, class_mask)

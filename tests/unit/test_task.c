@@ -1,9 +1,9 @@
-/* The ownership rules of include/pt/task.h: a proc removed from the table
+/* The ownership rules of src/tracer/task.h: a proc removed from the table
  * while tasks still point to it stays valid for them, and is freed with
  * its last task (ASan, in the CI's sanitizer build, checks both). */
 #include <criterion/criterion.h>
 
-#include "pt/task.h"
+#include "task.h"
 
 Test(task, removed_proc_lives_until_its_last_task)
 {

@@ -1,7 +1,7 @@
 /* The table of traced tasks (threads) and processes, with the lifecycle
  * state the loop keeps for each. */
-#ifndef PT_TASK_H
-#define PT_TASK_H
+#ifndef PT_TRACER_TASK_H
+#define PT_TRACER_TASK_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,7 +21,7 @@ enum pt_task_flag {
 	PT_T_HELD = 1u << 6,       /* new task held at its first stop until its parent's event */
 	PT_T_NEED_OPTS = 1u << 7,  /* give it the tracer's full options at its first stop */
 	PT_T_DIED = 1u << 8,       /* held: its death was reported before its spawn (death_status) */
-	/* We cleared CLONE_UNTRACED from a clone in flight (loop.c): put
+	/* We cleared CLONE_UNTRACED from a clone in flight (untraced.c): put
 	 * clone_flags back before the task runs on. */
 	PT_T_UNTRACED_REG = 1u << 16,  /* in the flags register (clone) */
 	PT_T_UNTRACED_MEM = 1u << 17,  /* in clone_args.flags (clone3) */
@@ -58,7 +58,7 @@ struct pt_task {
 	/* the traced syscall in flight (PT_T_IN_SYSCALL) */
 	int sc_nr;
 	uint8_t sc_arch;
-	uint8_t sc_kind;            /* enum pt_sc_kind in tracer.h */
+	uint32_t sc_kinds;          /* its PT_SK_* bits (pt/tables.h) */
 	uint64_t sc_args[6];
 	uint8_t exit_how;           /* from PTRACE_EVENT_EXIT */
 	int exit_raw;               /* its status, for a task that never reports death */

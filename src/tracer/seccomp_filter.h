@@ -1,6 +1,6 @@
 /* The seccomp-bpf filter that makes only reported syscalls stop the tracee. */
-#ifndef PT_SECCOMP_H
-#define PT_SECCOMP_H
+#ifndef PT_TRACER_SECCOMP_H
+#define PT_TRACER_SECCOMP_H
 
 #include "pt/options.h"
 

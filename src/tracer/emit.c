@@ -1,0 +1,54 @@
+/* Emitting events: the clock, the common fields of every event, the
+ * fan-out to the sinks and the reset of the per-event arena; and the start
+ * and end events of a trace.  Every handler emits through here, so none of
+ * them needs the loop. */
+#include <string.h>
+#include <time.h>
+
+#include "emit.h"
+
+uint64_t pt_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid)
+{
+	uint64_t now = pt_now_ns();
+	if (ev->kind == PT_EV_START)
+		T->t0 = now;
+	ev->ts_ns = now - T->t0;
+	ev->pid = pid;
+	ev->tgid = tgid;
+	pt_sinks_emit(T->sinks, ev);
+	pt_arena_reset(&T->arena);
+}
+
+void pt_emit_start(struct pt_tracer *T)
+{
+	struct pt_event ev = {.kind = PT_EV_START};
+	struct timespec rt;
+	clock_gettime(CLOCK_REALTIME, &rt);
+	ev.u.start.version = PT_TRACE_FORMAT_VERSION;
+	ev.u.start.tool_version = PT_VERSION;
+	ev.u.start.realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
+	ev.u.start.argv = (const char *const *)T->opt->argv;
+	ev.u.start.argc = (size_t)T->opt->argc;
+	ev.u.start.seccomp = T->opt->seccomp;
+	pt_tracer_emit(T, &ev, T->root, T->root);
+}
+
+void pt_emit_end(struct pt_tracer *T, int exit_status)
+{
+	struct pt_event ev = {.kind = PT_EV_END};
+	ev.u.end.exit_status = exit_status;
+	ev.u.end.root = T->root_status;
+	ev.u.end.interrupted = T->interrupted != 0;
+	ev.u.end.by_signal = T->interrupted;
+	for (int i = 0; i < PT_STOP__COUNT; i++)
+		if (i != PT_STOP_DEATH)
+			ev.u.end.stops += T->stops[i];
+	pt_tracer_emit(T, &ev, T->root, T->root);
+}
