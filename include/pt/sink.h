@@ -99,7 +99,7 @@ extern const char pt_lineout_gave_up[];
 /* Closes fp when owned, frees buf. */
 void pt_lineout_free(struct pt_lineout *o);
 
-/* Text output options (issue 2: -t/-tt/-ttt/-r; --explain). */
+/* Text output options (-t/-tt/-ttt/-r timestamps; --explain). */
 enum pt_ts_mode { PT_TS_NONE = 0, PT_TS_TIME, PT_TS_TIME_US, PT_TS_EPOCH, PT_TS_RELATIVE };
 
 struct pt_text_opts {

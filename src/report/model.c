@@ -1,5 +1,5 @@
 /* The process model behind the report views, and the plumbing they share
- * (include/pt/model.h). */
+ * (model.h, private to src/report). */
 #include "model.h"
 
 #include "pt/escape.h"

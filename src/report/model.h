@@ -1,4 +1,4 @@
-/* Internal to the report views (src/sinks/{tree,stats,chrome,dot,svg}.c):
+/* Internal to the report views (src/report/{tree,stats,chrome,dot,svg,html}.c):
  * a process model built from events, and the sink plumbing they share.
  *
  * Sinks keep no pointer into an event, so the model copies what it keeps

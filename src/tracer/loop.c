@@ -1,8 +1,7 @@
 /* The ptrace loop: the only caller of waitpid(__WALL).  It waits for the
  * next report, classifies the stop, calls the handler for it and restarts
  * the task; the handlers (spawn.c, jobctl.c, syscall.c, exec.c,
- * lifecycle.c) never call back here.  The stops (see man 2 ptrace, and
- * ../shared/ptrace-notes.md):
+ * lifecycle.c) never call back here.  The stops (see man 2 ptrace):
  *
  *   SIGTRAP|0x80               syscall entry/exit (--no-seccomp, or the exit
  *                              of a call whose seccomp stop asked for it)

@@ -35,6 +35,8 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	struct pt_tracer T;
 	struct pt_filter *filter = NULL;
 	int rc;
+	if (errlen)
+		err[0] = '\0';
 	memset(&T, 0, sizeof(T));
 	T.self = getpid();
 	T.opt = o;
@@ -111,6 +113,9 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	*exit_status = status;
 	rc = 0;
 out:
+	/* Paths that know more said it; the rest (ENOMEM) still get a reason. */
+	if (rc < 0 && errlen && !err[0])
+		snprintf(err, errlen, "%s", strerror(-rc));
 	pt_seccomp_free(filter);
 	if (T.elf_cache)
 		pt_elf_cache_destroy(T.elf_cache);
