@@ -1,10 +1,8 @@
 /* fork_search N X: is X in 0..N-1 (a table), searched in two halves by two
  * processes; the child reports through its exit code, read with wait. */
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
+
+#include "tour.h"
 
 static bool search(const int *v, int from, int to, int x)
 {
@@ -24,6 +22,7 @@ int main(int argc, char **argv)
 		return 2;
 	for (int i = 0; i < n; i++)
 		v[i] = i;
+	tour_block_sigchld();
 	pid_t pid = fork();
 	if (pid < 0)
 		return 2;
@@ -31,7 +30,7 @@ int main(int argc, char **argv)
 		_exit(search(v, n / 2, n, x) ? 0 : 1);
 	bool found = search(v, 0, n / 2, x);
 	int st;
-	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) {
+	if (tour_waitpid(pid, &st, 0) != pid || !WIFEXITED(st)) {
 		fprintf(stderr, "fork_search: the child did not exit normally\n");
 		return 2;
 	}

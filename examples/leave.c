@@ -1,9 +1,14 @@
-/* leave SECONDS MESSAGE: the parent returns at once; the child sleeps, then
- * prints.  Under ptrace-tour the child is orphaned and adopted by init (or a
- * subreaper), which reaps it. */
-#include <stdio.h>
+/* leave SECONDS MESSAGE: the chapter's `leave` command.
+ *
+ * The parent forks and returns at once (the shell gets its prompt back);
+ * the child is left behind: orphaned, it is adopted by init (or a
+ * subreaper), waits SECONDS, prints MESSAGE and exits, and its new parent
+ * reaps it.  So that every run prints the same lines, the child first waits
+ * until it has been reparented and its old parent has been reaped (its
+ * /proc entry is gone); it exits 1 if it was not adopted. */
 #include <stdlib.h>
-#include <unistd.h>
+
+#include "tour.h"
 
 int main(int argc, char **argv)
 {
@@ -12,6 +17,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	unsigned secs = (unsigned)atoi(argv[1]);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0) {
 		perror("fork");
@@ -19,7 +25,15 @@ int main(int argc, char **argv)
 	}
 	if (pid > 0)
 		return 0;           /* the shell gets its prompt back */
-	sleep(secs);
+	pid_t adopter = tour_wait_orphaned(parent);
+	TOUR_CHECK(adopter > 0 && adopter != parent, "not adopted after the parent's exit");
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d", (int)parent);
+	for (int i = 0; access(path, F_OK) == 0; i++) {
+		TOUR_CHECK(i < 10000, "the old parent was never reaped");
+		usleep(1000);           /* polling a state, not timing it */
+	}
+	sleep(secs);                /* the reminder's delay */
 	printf("%s\n", argv[2]);
 	return 0;
 }
