@@ -7,12 +7,10 @@
  * worker.
  * To print the same lines every run, the grandchild waits on a pipe until
  * the parent has reaped the child, then tells the parent who adopted it;
- * the parent waits (with a pidfd: it cannot wait() for a process that is
- * not its child) until the worker is gone.  Exits 1 unless the worker was
+ * the parent waits until the worker's end has been seen (in /proc: it
+ * cannot wait() for a process that is not its child).  Exits 1 unless the worker was
  * adopted by a process other than the child. */
-#include <poll.h>
 #include <string.h>
-#include <sys/syscall.h>
 
 #include "tour.h"
 
@@ -52,12 +50,8 @@ int main(void)
 	TOUR_CHECK(ids[1] > 0 && ids[1] != child, "the grandchild was not adopted");
 	printf("grandchild %d was adopted by %d\n", (int)ids[0], (int)ids[1]);
 
-	/* Until the grandchild has ended: its pidfd becomes readable. */
-	int pfd = (int)syscall(SYS_pidfd_open, ids[0], 0);
-	if (pfd >= 0) {
-		struct pollfd q = { .fd = pfd, .events = POLLIN };
-		while (poll(&q, 1, -1) < 0 && errno == EINTR)
-			;
-	}
+	/* Until the grandchild's end has been seen (it is not our child:
+	 * wait() cannot do this). */
+	TOUR_CHECK(tour_wait_reported(ids[0]) == 0, "the grandchild did not end");
 	return 0;
 }

@@ -47,6 +47,32 @@ static inline void tour_block_sigchld(void)
 	sigprocmask(SIG_BLOCK, &s, NULL);
 }
 
+/* Waits until the death of process `pid` has been fully reported: its
+ * /proc entry is gone (reaped), or it is a zombie that no tracer holds any
+ * more.  Under ptrace-tour a dying tracee goes to the tracer first; once
+ * "TracerPid:" is 0 the tracer has seen the death, so what this process
+ * does next is printed after it, whatever the load.  Without a tracer it
+ * returns as soon as the process is dead.  Polls a state (bounded), never
+ * relies on a delay.  Returns 0, or -1 if it did not happen in ~10 s. */
+#include <string.h>
+static inline int tour_wait_reported(pid_t pid)
+{
+	char path[64], buf[2048];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	for (int i = 0; i < 10000; i++) {
+		FILE *f = fopen(path, "r");
+		if (!f)
+			return 0;                       /* reaped */
+		size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		if (strstr(buf, "\nState:\tZ") && strstr(buf, "\nTracerPid:\t0\n"))
+			return 0;                       /* a zombie, tracer done */
+		usleep(1000);
+	}
+	return -1;
+}
+
 /* Blocks SIGCONT in a child that will be stopped and continued.  SIGCONT
  * continues a stopped process when it is SENT, blocked or not; blocking it
  * only keeps the signal itself pending, so the child is not stopped again
