@@ -291,6 +291,10 @@ def render(bid, spec, build):
     if "ptrace-tour" in spec["cmd"] and not res["out"]:
         raise SystemExit(f"tour: block {bid}: `{spec['cmd']}` wrote no output "
                          f"(exit {code}); stderr:\n{res['stderr']}")
+    if code != spec.get("status", 0):
+        raise SystemExit(f"tour: block {bid}: `{spec['cmd']}` exited {code}, not "
+                         f"{spec.get('status', 0)}: the behaviour it shows did not happen; "
+                         f"stderr:\n{res['stderr']}")
     pids = pid_map([res["out"]]) if "ptrace-tour" in spec["cmd"] else {}
     md = ["```sh", "$ " + spec["cmd"], "```"]
     for what in spec["show"]:
@@ -349,7 +353,7 @@ def main():
                                     "docs/tour.md (committed)", "docs/tour.md (the tool now)")
         sys.stdout.writelines(diff)
         print(f"\ntour: docs/tour.md no longer matches what the tool prints. If the change is "
-              f"intended, regenerate the blocks with:  {REGEN}  (after building ./build), "
+              f"intended, regenerate the blocks with:  {REGEN}  (after building ./build; --build DIR for another build directory), "
               f"read the diff, and fix the prose where it says something else.")
         return 1
     if new != page:
