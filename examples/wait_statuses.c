@@ -2,15 +2,20 @@
  *
  *   1. exits with 7                     WIFEXITED,   WEXITSTATUS == 7
  *   2. is killed by SIGTERM             WIFSIGNALED, WTERMSIG == SIGTERM
+ *   2b. aborts (SIGABRT), core allowed  WIFSIGNALED, WTERMSIG == SIGABRT,
+ *                                       WCOREDUMP: a core file was written
  *   3. stops on SIGSTOP, then goes on   WIFSTOPPED (needs WUNTRACED),
  *                                       WIFCONTINUED (needs WCONTINUED),
  *                                       then WIFEXITED with 0
- * A child killed by a signal whose default action dumps core (SIGSEGV,
- * SIGABRT, SIGQUIT...) also gets WCOREDUMP when a core file was written;
- * SIGTERM never dumps.  A pipe holds child 3 until the parent has seen it
+ * A signal whose default action dumps core (SIGSEGV, SIGABRT, SIGQUIT...)
+ * sets WCOREDUMP when the kernel wrote a core file: child 2b raises its
+ * RLIMIT_CORE (often 0 by default) so that it does, into the current
+ * directory as /proc/sys/kernel/core_pattern says ("core" here).  SIGTERM
+ * never dumps.  A pipe holds child 3 until the parent has seen it
  * continued, so every run prints the same lines.  Exits 1 on any other
  * status. */
 #include <string.h>
+#include <sys/resource.h>
 
 #include "tour.h"
 
@@ -43,6 +48,19 @@ int main(void)
 	TOUR_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM && !WCOREDUMP(st),
 		   "child 2: status 0x%x, not killed by SIGTERM", st);
 
+	pid_t b2 = fork();
+	TOUR_CHECK(b2 >= 0, "fork: %s", strerror(errno));
+	if (b2 == 0) {
+		struct rlimit rl;
+		getrlimit(RLIMIT_CORE, &rl);
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > (64u << 20) ? (64u << 20) : rl.rlim_max;
+		setrlimit(RLIMIT_CORE, &rl);
+		abort();
+	}
+	st = wait_for(b2, 0);
+	TOUR_CHECK(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT, "child 2b: status 0x%x, not killed by SIGABRT", st);
+	TOUR_CHECK(WCOREDUMP(st), "child 2b: no core file was written (RLIMIT_CORE hard limit, core_pattern?)");
+
 	int go[2];
 	TOUR_CHECK(pipe(go) == 0, "pipe: %s", strerror(errno));
 	pid_t c = fork();
@@ -65,6 +83,6 @@ int main(void)
 	close(go[1]);
 	st = wait_for(c, 0);
 	TOUR_CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child 3: status 0x%x, not exited 0", st);
-	puts("exited 7, killed by SIGTERM, stopped, continued, exited 0: all seen");
+	puts("exited 7, killed by SIGTERM, killed by SIGABRT with a core, stopped, continued, exited 0: all seen");
 	return 0;
 }
