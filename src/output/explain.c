@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "pt/escape.h"
 #include "pt/tables.h"
@@ -90,6 +91,9 @@ static void explain_wait(FILE *f, const struct pt_event *ev)
 	else if (w->status.kind == PT_WS_CONTINUED)
 		fprintf(f, "    = %d learned that child %d was resumed by SIGCONT (WCONTINUED).\n", pid,
 			(int)w->child);
+	else if (w->options & WNOWAIT)
+		fprintf(f, "    = %d looked at the exit status of child %d with WNOWAIT: the child stays a "
+			   "zombie, to be collected by a later wait.\n", pid, (int)w->child);
 	else
 		fprintf(f, "    = %d collected the exit status of child %d; the zombie's last trace in the "
 			   "process table is freed.\n", pid, (int)w->child);
