@@ -251,10 +251,22 @@ struct pt_ev_continued {
 	pid_t sender;           /* who sent SIGCONT, 0 when unknown */
 };
 
+/* What the kernel's wait4 returned with a task's death report
+ * (docs/trace-format.md, "exit"): for a process's leader, the whole thread
+ * group plus the descendants it waited for; for another thread, the same
+ * totals of its process so far, not the thread's own. */
+struct pt_rusage {
+	uint64_t utime_ns, stime_ns;
+	uint64_t maxrss_kb;
+	uint64_t minflt, majflt;
+	uint64_t nvcsw, nivcsw;
+};
+
 struct pt_ev_exit {
 	struct pt_wstatus status;   /* EXITED or SIGNALED */
 	uint8_t how;                /* enum pt_exit_how */
 	const struct pt_maps *maps; /* --maps=exit: the map at exit, else NULL */
+	const struct pt_rusage *rusage;  /* NULL when not known (an older log) */
 };
 
 struct pt_ev_reap {

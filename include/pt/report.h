@@ -9,8 +9,9 @@
 
 #include "pt/sink.h"
 
-/* The export formats, one list for --export and report --format: the five
- * views, and jsonl (the log written again, by output's JSONL writer). */
+/* The export formats, one list for --export and report --format: the
+ * views (critical-path and compdb are text and JSON made from the same
+ * model), and jsonl (the log written again, by output's JSONL writer). */
 enum pt_report_format {
 	PT_REPORT_TREE = 0,
 	PT_REPORT_STATS,
@@ -19,10 +20,13 @@ enum pt_report_format {
 	PT_REPORT_SVG,
 	PT_REPORT_HTML,
 	PT_REPORT_JSONL,
+	PT_REPORT_CRITPATH,
+	PT_REPORT_COMPDB,
 	PT_REPORT__COUNT
 };
 
-/* "tree", "stats", "chrome", "dot", "svg", "html", "jsonl"; NULL past the end. */
+/* "tree", "stats", "chrome", "dot", "svg", "html", "jsonl", "critical-path",
+ * "compdb"; NULL past the end. */
 const char *pt_report_format_name(unsigned format);
 /* enum pt_report_format of a name, or -1. */
 int pt_report_format_from_name(const char *name);

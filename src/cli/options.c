@@ -14,12 +14,12 @@
 
 static const char usage_text[] =
 	"usage: ptrace-tour [OPTIONS] [--] PROG [ARGS...]\n"
-	"       ptrace-tour report [--format tree|stats|chrome|dot|svg|html|jsonl] [-o OUT] [--threads] LOG\n"
+	"       ptrace-tour report [--format tree|stats|chrome|dot|svg|html|jsonl|critical-path|compdb] [-o OUT] [--threads] LOG\n"
 	"\n"
 	"Output:\n"
 	"  -o FILE              text output to FILE (default: stderr)\n"
 	"  --log FILE           JSON Lines trace log (docs/trace-format.md)\n"
-	"  --export FMT:FILE    also render tree|stats|chrome|dot|svg|html to FILE (repeatable)\n"
+	"  --export FMT:FILE    also render a report format (as report --format) to FILE\n"
 	"  -t, -tt, -ttt        prefix lines with wall time, with microseconds, or epoch\n"
 	"  -r                   prefix lines with the time since the previous line\n"
 	"  -q                   no process-tree summary at the end\n"

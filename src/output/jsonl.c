@@ -441,6 +441,12 @@ static void write_exit(struct pt_buf *f, const struct pt_event *ev)
 	jstatus_fields(f, ev->u.exit.status, true);
 	if (ev->u.exit.maps)
 		jmaps(f, "maps", ev->u.exit.maps);
+	const struct pt_rusage *r = ev->u.exit.rusage;
+	if (r)
+		pt_buf_printf(f,
+			      ",\"rusage\":{\"utime_ns\":%" PRIu64 ",\"stime_ns\":%" PRIu64 ",\"maxrss_kb\":%" PRIu64
+			      ",\"minflt\":%" PRIu64 ",\"majflt\":%" PRIu64 ",\"nvcsw\":%" PRIu64 ",\"nivcsw\":%" PRIu64 "}",
+			      r->utime_ns, r->stime_ns, r->maxrss_kb, r->minflt, r->majflt, r->nvcsw, r->nivcsw);
 }
 
 static void write_reap(struct pt_buf *f, const struct pt_event *ev)

@@ -635,6 +635,18 @@ static void p_exit(struct pctx *c, json_object *o, struct pt_event *ev)
 			ev->u.exit.maps = m;
 		}
 	}
+	json_object *r = member(c, o, "rusage", json_type_object, false);
+	struct pt_rusage *u = r ? alloc(c, sizeof(*u)) : NULL;
+	if (u) {
+		u->utime_ns = get_u64(c, r, "utime_ns", true);
+		u->stime_ns = get_u64(c, r, "stime_ns", true);
+		u->maxrss_kb = get_u64(c, r, "maxrss_kb", true);
+		u->minflt = get_u64(c, r, "minflt", true);
+		u->majflt = get_u64(c, r, "majflt", true);
+		u->nvcsw = get_u64(c, r, "nvcsw", true);
+		u->nivcsw = get_u64(c, r, "nivcsw", true);
+		ev->u.exit.rusage = u;
+	}
 }
 
 static void p_reap(struct pctx *c, json_object *o, struct pt_event *ev)

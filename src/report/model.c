@@ -330,6 +330,11 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 		p->t_exit = ev->ts_ns;
 		p->status = ev->u.exit.status;
 		p->how = ev->u.exit.how;
+		if (ev->u.exit.rusage) {
+			p->has_rusage = true;
+			p->ru = *ev->u.exit.rusage;
+			m->have_rusage = true;
+		}
 		return 0;
 	case PT_EV_REAP:
 		if (!(p = get_task(m, ev->u.reap.child, ev->u.reap.child, ev->ts_ns)))
@@ -361,6 +366,129 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 		return 0;
 	}
 	return 0;
+}
+
+/* ---- resource usage and the critical path ---- */
+
+static uint64_t ru_cpu(const struct pt_rusage *r)
+{
+	return r->utime_ns + r->stime_ns;
+}
+
+void pt_model_settle(struct pt_model *m)
+{
+	for (size_t i = 0; i < m->ntasks; i++)
+		m->tasks[i]->reaped_cpu_ns = m->tasks[i]->reaped_maxrss_kb = 0;
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct pt_mproc *c = m->tasks[i];
+		/* Only a wait folds a child's figure into its parent's: not
+		 * the kernel's autoreap, not a reaper outside the trace. */
+		if (c->is_thread || !c->has_rusage || !c->reaped || c->autoreap || !c->reaper)
+			continue;
+		struct pt_mproc *r = pt_model_find(m, c->reaper);
+		if (!r || r->is_thread || r->pid == c->pid)
+			continue;
+		r->reaped_cpu_ns += ru_cpu(&c->ru);
+		if (c->ru.maxrss_kb > r->reaped_maxrss_kb)
+			r->reaped_maxrss_kb = c->ru.maxrss_kb;
+	}
+}
+
+bool pt_mproc_cpu(const struct pt_mproc *p, uint64_t *own_ns)
+{
+	if (!p->has_rusage || p->is_thread)
+		return false;
+	uint64_t all = ru_cpu(&p->ru);
+	/* The kernel splits user/sys by scaling: a sum can come out a tick
+	 * above its parent's share of it. */
+	*own_ns = all > p->reaped_cpu_ns ? all - p->reaped_cpu_ns : 0;
+	return true;
+}
+
+bool pt_mproc_rss(const struct pt_mproc *p, uint64_t *kb, bool *bound)
+{
+	if (!p->has_rusage || p->is_thread)
+		return false;
+	*kb = p->ru.maxrss_kb;
+	*bound = p->reaped_maxrss_kb && p->reaped_maxrss_kb >= p->ru.maxrss_kb;
+	return true;
+}
+
+const char *pt_fmt_kb(uint64_t kb, char *buf, size_t len)
+{
+	if (kb >= 1024 * 1024)
+		snprintf(buf, len, "%.1fG", (double)kb / (1024.0 * 1024.0));
+	else if (kb >= 1024)
+		snprintf(buf, len, "%.1fM", (double)kb / 1024.0);
+	else
+		snprintf(buf, len, "%lluK", (unsigned long long)kb);
+	return buf;
+}
+
+/* The link after p: see pt_model_critical_path. */
+static struct pt_mproc *critical_child(const struct pt_model *m, const struct pt_mproc *p)
+{
+	uint64_t end = pt_mproc_end(m, p);
+	struct pt_mproc *waited = NULL, *last = NULL;
+	for (struct pt_mproc *c = p->kids; c; c = c->sibling) {
+		if (!c->exited || c->t_exit > end)
+			continue;     /* outlived its parent: it did not hold it up */
+		/* Of the children it waited for, the one that ended last held
+		 * it up (whatever order its waits asked for them in: a child
+		 * reaped late ended earlier and was a zombie meanwhile). */
+		if (c->reaped && !c->autoreap && c->reaper == p->pid && c->t_reap <= end &&
+		    (!waited || c->t_exit > waited->t_exit))
+			waited = c;
+		if (!last || c->t_exit > last->t_exit)
+			last = c;
+	}
+	return waited ? waited : last;
+}
+
+long pt_model_critical_path(const struct pt_model *m, struct pt_mproc ***out)
+{
+	*out = NULL;
+	struct pt_mproc *p = m->root ? m->root : m->tops;
+	size_t n = 0, cap = 0;
+	struct pt_mproc **v = NULL;
+	/* Each step goes to a child created after its parent: no cycle, at
+	 * most ntasks links. */
+	for (; p && n <= m->ntasks; p = critical_child(m, p)) {
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			struct pt_mproc **t = realloc(v, nc * sizeof(*t));
+			if (!t) {
+				free(v);
+				return -ENOMEM;
+			}
+			v = t;
+			cap = nc;
+		}
+		v[n++] = p;
+	}
+	*out = v;
+	return (long)n;
+}
+
+uint64_t pt_mproc_wall(const struct pt_model *m, const struct pt_mproc *p)
+{
+	uint64_t end = pt_mproc_end(m, p);
+	return end > p->t_start ? end - p->t_start : 0;
+}
+
+void pt_buf_critical_path(struct pt_buf *b, const struct pt_model *m, struct pt_mproc *const *v, size_t n)
+{
+	char d[32];
+	uint64_t total = n ? pt_mproc_wall(m, v[0]) : 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t w = pt_mproc_wall(m, v[i]);
+		if (i)
+			pt_buf_puts(b, " → ");
+		pt_buf_safe(b, pt_mproc_comm(v[i]), 24);
+		pt_buf_printf(b, " %s", pt_fmt_dur(w, d, sizeof(d)));
+		if (i)
+			pt_buf_printf(b, " (%.0f %%)", total ? 100.0 * (double)w / (double)total : 0.0);
+	}
 }
 
 /* ---- walking ---- */
@@ -568,6 +696,7 @@ int pt_view_emit(struct pt_sink *s, const struct pt_event *ev)
 int pt_view_finish(struct pt_sink *s)
 {
 	struct pt_view *v = (struct pt_view *)s;
+	pt_model_settle(&v->m);
 	int rc = v->render(v);
 	/* While bytes are pending, fflush fails again with the errno of the
 	 * failed write (ENOSPC...); EIO only when nothing better is known. */

@@ -85,6 +85,12 @@ struct pt_mproc {
 	size_t nimages, nfailed;
 	struct pt_mmark *marks, *marks_tail;
 	size_t nmarks;
+	/* The exit event's rusage (docs/trace-format.md): a process's figure
+	 * includes the children it reaped; pt_model_settle sums those into
+	 * reaped_cpu_ns and reaped_maxrss_kb so the views can tell its own. */
+	bool has_rusage;
+	struct pt_rusage ru;
+	uint64_t reaped_cpu_ns, reaped_maxrss_kb;
 	struct pt_hnode hnode;      /* in pt_model.pids while it is the current task of its pid */
 };
 
@@ -106,6 +112,7 @@ struct pt_model {
 	uint64_t end_ts;
 	uint64_t nevents;
 	uint64_t kind_count[PT_EV__COUNT];
+	bool have_rusage;           /* some process's exit carried one */
 };
 
 /* Arguments kept per image: views show a shortened command line, and the
@@ -127,6 +134,32 @@ uint64_t pt_mproc_end(const struct pt_model *m, const struct pt_mproc *p);
 /* When it stopped being a zombie: reaped, else the end of the trace; for a
  * task that has not exited, its end. */
 uint64_t pt_mproc_gone(const struct pt_model *m, const struct pt_mproc *p);
+
+/* After the last event, before rendering (pt_view_finish does it): sums
+ * what each process's reaped children's rusage put into its own.  Linear. */
+void pt_model_settle(struct pt_model *m);
+/* A process's own CPU (user+sys) and user/sys: its rusage minus that of the
+ * children it reaped.  false when unknown (no rusage, or a thread: the
+ * kernel gives no per-thread figure). */
+bool pt_mproc_cpu(const struct pt_mproc *p, uint64_t *own_ns);
+/* Its peak RSS in KiB.  *bound: the process's figure equals the peak of a
+ * child it reaped, so its own peak is at most that (not known exactly). */
+bool pt_mproc_rss(const struct pt_mproc *p, uint64_t *kb, bool *bound);
+/* "12.3M", "640K": KiB for people. */
+const char *pt_fmt_kb(uint64_t kb, char *buf, size_t len);
+
+/* The critical path: from the root, repeatedly the child that ended last
+ * of those its parent waited for (reaped) before its own end; when it
+ * waited for none, the child that ended last before that end.  A child
+ * still running at its parent's end (a detached orphan) is never on it.  *out: a malloc'd array
+ * of the links, root first (NULL when n is 0).  Returns n, or -ENOMEM. */
+long pt_model_critical_path(const struct pt_model *m, struct pt_mproc ***out);
+
+/* A link's wall time (start to exit, or to the end of the trace). */
+uint64_t pt_mproc_wall(const struct pt_model *m, const struct pt_mproc *p);
+/* Appends "make 8.2s → cc 3.1s (38 %) → cc1 2.9s (35 %)": each link's
+ * wall time and its share of the first's. */
+void pt_buf_critical_path(struct pt_buf *b, const struct pt_model *m, struct pt_mproc *const *v, size_t n);
 
 /* Depth-first walk of the process tree in creation order, threads merged
  * into their process's children when threads is set.  last[1..depth] says
@@ -194,5 +227,11 @@ struct pt_sink *pt_view_stats_new(FILE *fp, bool owns_fp, const struct pt_text_o
 struct pt_sink *pt_view_chrome_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
 struct pt_sink *pt_view_dot_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
 struct pt_sink *pt_view_svg_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
+struct pt_sink *pt_view_critpath_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
+struct pt_sink *pt_view_compdb_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
+
+/* compdb.c: a C/C++ compiler driver by its program name ("gcc",
+ * "x86_64-linux-gnu-g++-12", "clang"; not "cc1", "as", "ld"). */
+bool pt_compdb_is_driver(const char *name);
 
 #endif

@@ -25,6 +25,8 @@ static const struct {
 	[PT_REPORT_SVG] = {"svg", pt_view_svg_new},
 	[PT_REPORT_HTML] = {"html", NULL},
 	[PT_REPORT_JSONL] = {"jsonl", NULL},
+	[PT_REPORT_CRITPATH] = {"critical-path", pt_view_critpath_new},
+	[PT_REPORT_COMPDB] = {"compdb", pt_view_compdb_new},
 };
 
 const char *pt_report_format_name(unsigned format)

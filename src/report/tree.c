@@ -4,6 +4,11 @@
  *   ├─1202 ls                 0.003s  exited 0  zombie 0.1ms, reaped by 1201
  *   └─1203 (fork) → sleep 1   1.002s  exited 0  orphan → reparented to 1 (init)
  *
+ * When the log has rusage (the exit events' wait4 figures), two columns
+ * follow the lifetime: the process's own CPU (user+sys, without the
+ * children it reaped) and its peak RSS ("≤" when a reaped child's peak
+ * hides its own).
+ *
  * Two walks over the model: the first measures the columns, the second
  * prints, so each line is built twice but nothing is kept per process. */
 #include <errno.h>
@@ -114,6 +119,11 @@ static void notes(struct tree *t, struct pt_buf *b, const struct pt_mproc *p)
 	}
 }
 
+static int bound_pad(const char *s)
+{
+	return 7 + (int)(strlen(s) - pt_text_cols(s, strlen(s)));
+}
+
 static int line(struct pt_mproc *p, size_t depth, const bool *last, void *arg)
 {
 	struct tree *t = arg;
@@ -141,6 +151,17 @@ static int line(struct pt_mproc *p, size_t depth, const bool *last, void *arg)
 	FILE *f = t->v.out;
 	fputs(t->label.s, f);
 	fprintf(f, "%*s  %8s  ", (int)(cols < t->label_cols ? t->label_cols - cols : 0), "", life);
+	if (m->have_rusage) {
+		char cpu[32] = "-", rss[40] = "-", kb[32];
+		uint64_t own, k;
+		bool bound;
+		if (pt_mproc_cpu(p, &own))
+			pt_fmt_dur(own, cpu, sizeof(cpu));
+		if (pt_mproc_rss(p, &k, &bound))
+			snprintf(rss, sizeof(rss), "%s%s", bound ? "≤" : "", pt_fmt_kb(k, kb, sizeof(kb)));
+		/* "≤" is one column of three bytes */
+		fprintf(f, "cpu %8s  rss %*s  ", cpu, bound_pad(rss), rss);
+	}
 	if (t->rest.len)
 		fprintf(f, "%-*s  %s\n", (int)t->status_cols, status, t->rest.s);
 	else

@@ -304,6 +304,19 @@ Test(logread, signals_exit_reap_reparent_end)
 	cr_assert_eq(ev.u.exit.how, PT_EXIT_BY_OTHER);
 	cr_assert_eq(ev.u.exit.status.kind, PT_WS_EXITED);
 	cr_assert_eq(ev.u.exit.status.code, 7);
+	cr_assert_null(ev.u.exit.rusage, "an older log: no rusage");
+	read_line("{\"ev\":\"exit\",\"ts\":1,\"pid\":100,\"tgid\":100,\"how\":\"exit_group\",\"exited\":0,"
+		  "\"rusage\":{\"utime_ns\":3000000,\"stime_ns\":1000000,\"maxrss_kb\":2048,\"minflt\":90,"
+		  "\"majflt\":1,\"nvcsw\":4,\"nivcsw\":3}}",
+		  &ev);
+	cr_assert_not_null(ev.u.exit.rusage);
+	cr_assert_eq(ev.u.exit.rusage->utime_ns, 3000000);
+	cr_assert_eq(ev.u.exit.rusage->stime_ns, 1000000);
+	cr_assert_eq(ev.u.exit.rusage->maxrss_kb, 2048);
+	cr_assert_eq(ev.u.exit.rusage->minflt, 90);
+	cr_assert_eq(ev.u.exit.rusage->majflt, 1);
+	cr_assert_eq(ev.u.exit.rusage->nvcsw, 4);
+	cr_assert_eq(ev.u.exit.rusage->nivcsw, 3);
 	read_line("{\"ev\":\"exit\",\"ts\":1,\"pid\":100,\"tgid\":100,\"how\":\"signal\",\"signaled\":\"SIGABRT\",\"core\":true}",
 		  &ev);
 	cr_assert_eq(ev.u.exit.how, PT_EXIT_SIGNAL);
@@ -622,10 +635,13 @@ static void sample_continued(struct pt_event *ev)
 	ev->u.continued = (struct pt_ev_continued){.sender = 100};
 }
 
+static const struct pt_rusage rt_rusage = {.utime_ns = 1234567000, .stime_ns = 89000, .maxrss_kb = 4096,
+					    .minflt = 321, .majflt = 2, .nvcsw = 17, .nivcsw = 5};
+
 static void sample_exit(struct pt_event *ev)
 {
 	ev->u.exit = (struct pt_ev_exit){.status = {PT_WS_SIGNALED, false, SIGKILL}, .how = PT_EXIT_SIGNAL,
-					 .maps = &rt_exit_maps};
+					 .maps = &rt_exit_maps, .rusage = &rt_rusage};
 }
 
 static void sample_reap(struct pt_event *ev)
