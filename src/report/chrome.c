@@ -2,11 +2,13 @@
  * chrome://tracing: a track per process (and per thread), an "X" slice per
  * exec'd image and for the time before the first exec, a zombie slice from
  * exit to reap, instants for signals, stops, continues and failed execs,
- * and a flow arrow from the parent at each fork.
+ * a flow arrow from the parent at each fork, the exit's rusage as args,
+ * and the critical path as a slice over each link's life.
  *
  * Every string goes through pt_escape_json: valid JSON whatever the bytes
  * (invalid UTF-8 as \udcXX, as in the log). */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pt/escape.h"
@@ -146,7 +148,19 @@ static void process(struct chrome *c, const struct pt_mproc *p)
 	if (p->exited) {
 		pt_fmt_status(m, p, name, sizeof(name));
 		head(c, "i", name, "exit", p->pid, p->pid, p->t_exit);
-		fputs(",\"s\":\"t\"}", f);
+		fputs(",\"s\":\"t\"", f);
+		uint64_t own;
+		if (pt_mproc_cpu(p, &own)) {
+			/* The kernel's figures as the exit event has them, and
+			 * the process's own CPU (without its reaped children). */
+			const struct pt_rusage *r = &p->ru;
+			fprintf(f,
+				",\"args\":{\"cpu_own_ns\":%" PRIu64 ",\"utime_ns\":%" PRIu64 ",\"stime_ns\":%" PRIu64
+				",\"maxrss_kb\":%" PRIu64 ",\"minflt\":%" PRIu64 ",\"majflt\":%" PRIu64 ",\"nvcsw\":%" PRIu64
+				",\"nivcsw\":%" PRIu64 "}",
+				own, r->utime_ns, r->stime_ns, r->maxrss_kb, r->minflt, r->majflt, r->nvcsw, r->nivcsw);
+		}
+		fputc('}', f);
 		slice(c, "zombie", "zombie", p->pid, p->pid, p->t_exit, pt_mproc_gone(m, p));
 		fputs(",\"args\":{\"reaped_by\":", f);
 		if (p->reaped && p->reaper)
@@ -181,6 +195,31 @@ static void thread(struct chrome *c, const struct pt_mproc *t)
 	marks(c, t);
 }
 
+/* The critical path: on each link's own track, a slice over its whole
+ * life enclosing its other slices, "critical path (38 %)" (its share of
+ * the root's wall time), so the chain reads from track to track. */
+static int critical_slices(struct chrome *c)
+{
+	const struct pt_model *m = &c->v.m;
+	FILE *f = c->v.out;
+	struct pt_mproc **path;
+	char name[64];
+	long n = pt_model_critical_path(m, &path);
+	if (n <= 0)
+		return (int)n;
+	uint64_t total = pt_mproc_wall(m, path[0]);
+	for (long i = 0; i < n; i++) {
+		const struct pt_mproc *p = path[i];
+		uint64_t w = pt_mproc_wall(m, p);
+		double share = total ? 100.0 * (double)w / (double)total : 0.0;
+		snprintf(name, sizeof(name), "critical path (%.0f %%)", share);
+		slice(c, name, "critical", p->pid, p->pid, p->t_start, p->t_start + w);
+		fprintf(f, ",\"args\":{\"link\":%ld,\"of\":%ld,\"share\":%.3f}}", i + 1, n, share / 100.0);
+	}
+	free(path);
+	return 0;
+}
+
 static int render(struct pt_view *v)
 {
 	struct chrome *c = (struct chrome *)v;
@@ -194,6 +233,9 @@ static int render(struct pt_view *v)
 		else
 			process(c, m->tasks[i]);
 	}
+	int rc = critical_slices(c);
+	if (rc < 0)
+		return rc;
 	fputs("\n],\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":", f);
 	struct pt_buf b = {0};
 	pt_buf_puts(&b, "ptrace-tour ");

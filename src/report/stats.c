@@ -461,6 +461,217 @@ out:
 	return rc;
 }
 
+/* ---- where the time went: the top processes, the per-program CPU, the
+ * critical path ---- */
+
+#define TOP_N 10
+
+struct top_ctx {
+	const struct pt_model *m;
+	int key;                /* 0 cpu, 1 wall, 2 rss */
+};
+
+static uint64_t top_value(const struct pt_model *m, const struct pt_mproc *p, int key)
+{
+	uint64_t x = 0;
+	bool bound;
+	if (key == 0)
+		return pt_mproc_cpu(p, &x) ? x : 0;
+	if (key == 1)
+		return pt_mproc_wall(m, p);
+	return pt_mproc_rss(p, &x, &bound) ? x : 0;
+}
+
+static const struct top_ctx *top_sort_ctx;
+
+static int by_top(const void *a, const void *b)
+{
+	const struct pt_mproc *x = *(const struct pt_mproc *const *)a, *y = *(const struct pt_mproc *const *)b;
+	uint64_t vx = top_value(top_sort_ctx->m, x, top_sort_ctx->key), vy = top_value(top_sort_ctx->m, y, top_sort_ctx->key);
+	if (vx != vy)
+		return vx > vy ? -1 : 1;
+	/* An exact peak before the same figure as a bound (a reaped child's) */
+	bool bx = x->reaped_maxrss_kb >= x->ru.maxrss_kb && x->reaped_maxrss_kb,
+	     by = y->reaped_maxrss_kb >= y->ru.maxrss_kb && y->reaped_maxrss_kb;
+	if (top_sort_ctx->key == 2 && bx != by)
+		return bx ? 1 : -1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void proc_cells(const struct pt_model *m, struct cell *c, const struct pt_mproc *p)
+{
+	uint64_t x;
+	bool bound;
+	snprintf(c[0].s, sizeof(c[0].s), "%d", (int)p->pid);
+	safe_cell(&c[1], pt_mproc_comm(p), NAME_COLS);
+	dur(&c[2], pt_mproc_wall(m, p));
+	if (pt_mproc_cpu(p, &x))
+		pt_fmt_dur(x, c[3].s, sizeof(c[3].s));
+	else
+		snprintf(c[3].s, sizeof(c[3].s), "-");
+	if (pt_mproc_rss(p, &x, &bound)) {
+		char kb[32];
+		snprintf(c[4].s, sizeof(c[4].s), "%s%s", bound ? "≤" : "", pt_fmt_kb(x, kb, sizeof(kb)));
+	} else {
+		snprintf(c[4].s, sizeof(c[4].s), "-");
+	}
+	struct pt_buf b = {0};
+	if (p->images_tail && p->images_tail->argc)
+		pt_buf_argv(&b, p->images_tail->argv, p->images_tail->argc, 60);
+	/* without rusage in the log: no cpu and rss columns */
+	size_t k = m->have_rusage ? 5 : 3;
+	snprintf(c[k].s, sizeof(c[k].s), "%s", b.s ? b.s : "");
+	if (!m->have_rusage)
+		c[4].s[0] = c[5].s[0] = 0;
+	pt_buf_free(&b);
+}
+
+/* The top processes by CPU, by wall time and by peak RSS. */
+static int top_tables(struct stats *s, FILE *f)
+{
+	static const char *const names[] = {"pid", "program", "wall", "cpu", "rss", "command", NULL};
+	static const char *const names_wall[] = {"pid", "program", "wall", "command", NULL};
+	static const char *const titles[] = {"top processes by own CPU (user+sys, without reaped children)",
+					     "top processes by wall time", "top processes by peak RSS"};
+	const struct pt_model *m = &s->v.m;
+	struct pt_mproc **v = malloc((m->nprocs + 1) * sizeof(*v));
+	struct table t = {.ncols = 6, .left = 1u << 1 | (m->have_rusage ? 1u << 5 : 1u << 3)};
+	size_t n = 0;
+	int rc = -ENOMEM;
+	if (!v)
+		goto out;
+	for (size_t i = 0; i < m->ntasks && n < m->nprocs; i++)
+		if (!m->tasks[i]->is_thread)
+			v[n++] = m->tasks[i];
+	for (int key = 0; key < 3; key++) {
+		if (key != 1 && !m->have_rusage)
+			continue;
+		struct top_ctx ctx = {m, key};
+		top_sort_ctx = &ctx;
+		if (n)
+			qsort(v, n, sizeof(*v), by_top);
+		t.nrows = 0;
+		if (head(&t, m->have_rusage ? names : names_wall) < 0)
+			goto out;
+		for (size_t i = 0; i < n && i < TOP_N; i++) {
+			struct cell *c = row(&t);
+			if (!c)
+				goto out;
+			proc_cells(m, c, v[i]);
+		}
+		fprintf(f, "%s:\n", titles[key]);
+		print_table(f, &t);
+		fputc('\n', f);
+	}
+	rc = 0;
+out:
+	free(t.c);
+	free(v);
+	return rc;
+}
+
+struct cpu_prog {
+	const char *name;
+	uint64_t n, cpu, max, wall, rss;
+};
+
+static int by_cpu(const void *a, const void *b)
+{
+	const struct cpu_prog *x = a, *y = b;
+	if (x->cpu != y->cpu)
+		return x->cpu > y->cpu ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* CPU per program: every process counted under the program it ran last
+ * (its rusage covers the whole process, images before the last too). */
+static int cpu_table(struct stats *s, FILE *f)
+{
+	static const char *const names[] = {"program", "procs", "cpu total", "cpu mean", "cpu max", "wall total",
+					    "rss max", NULL};
+	const struct pt_model *m = &s->v.m;
+	struct cpu_prog *v = calloc(m->nprocs + 1, sizeof(*v));
+	struct pt_hash h = {0};
+	struct table t = {.ncols = 7};
+	size_t n = 0;
+	int rc = -ENOMEM;
+	if (!v)
+		goto out;
+	for (size_t i = 0; i < m->ntasks; i++) {
+		const struct pt_mproc *p = m->tasks[i];
+		uint64_t cpu, rss;
+		bool bound;
+		if (p->is_thread || !pt_mproc_cpu(p, &cpu) || !pt_mproc_rss(p, &rss, &bound))
+			continue;
+		const char *name = pt_mproc_comm(p);
+		uint32_t hv = pt_hash_str(name);
+		struct cpu_prog *g = NULL;
+		for (struct pt_hnode *k = pt_hash_find(&h, hv); k && !g; k = pt_hash_find_next(k)) {
+			struct name *e = pt_container_of(k, struct name, hnode);
+			if (!strcmp(v[e->idx].name, name))
+				g = &v[e->idx];
+		}
+		if (!g) {
+			struct name *e = pt_arena_alloc(&s->v.m.arena, sizeof(*e));
+			if (!e || pt_hash_add(&h, &e->hnode, hv) < 0)
+				goto out;
+			e->idx = n;
+			g = &v[n++];
+			g->name = name;
+		}
+		g->n++;
+		g->cpu += cpu;
+		g->max = cpu > g->max ? cpu : g->max;
+		g->wall += pt_mproc_wall(m, p);
+		/* a bound is a child's peak, not this program's */
+		if (!bound && rss > g->rss)
+			g->rss = rss;
+	}
+	if (n)
+		qsort(v, n, sizeof(*v), by_cpu);
+	if (head(&t, names) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		struct cell *c = row(&t);
+		if (!c)
+			goto out;
+		safe_cell(&c[0], v[i].name, NAME_COLS);
+		num(&c[1], v[i].n);
+		pt_fmt_dur(v[i].cpu, c[2].s, sizeof(c[2].s));
+		pt_fmt_dur(v[i].cpu / v[i].n, c[3].s, sizeof(c[3].s));
+		pt_fmt_dur(v[i].max, c[4].s, sizeof(c[4].s));
+		dur(&c[5], v[i].wall);
+		if (v[i].rss)
+			pt_fmt_kb(v[i].rss, c[6].s, sizeof(c[6].s));
+		else
+			snprintf(c[6].s, sizeof(c[6].s), "-");
+	}
+	fputs("CPU per program (own CPU of each process, by the program it ran last):\n", f);
+	print_table(f, &t);
+	fputc('\n', f);
+	rc = 0;
+out:
+	pt_hash_free(&h);
+	free(t.c);
+	free(v);
+	return rc;
+}
+
+static int critical_path(struct stats *s, FILE *f)
+{
+	struct pt_mproc **path;
+	long n = pt_model_critical_path(&s->v.m, &path);
+	if (n < 0)
+		return (int)n;
+	struct pt_buf b = {0};
+	pt_buf_critical_path(&b, &s->v.m, path, (size_t)n);
+	fprintf(f, "critical path: %s\n", n ? (b.s ? b.s : "") : "none");
+	int rc = b.oom ? -ENOMEM : 0;
+	pt_buf_free(&b);
+	free(path);
+	return rc;
+}
+
 static int render(struct pt_view *v)
 {
 	struct stats *s = (struct stats *)v;
@@ -505,6 +716,13 @@ static int render(struct pt_view *v)
 		(unsigned long long)x->unreaped);
 	fprintf(f, "orphans: %llu reparented to init, %llu to a subreaper\n", (unsigned long long)x->to_init,
 		(unsigned long long)x->to_subreaper);
+	fputc('\n', f);
+	if ((rc = top_tables(s, f)) < 0)
+		goto out;
+	if (m->have_rusage && (rc = cpu_table(s, f)) < 0)
+		goto out;
+	if ((rc = critical_path(s, f)) < 0)
+		goto out;
 	rc = b.oom ? -ENOMEM : 0;
 out:
 	pt_buf_free(&b);

@@ -47,6 +47,7 @@ struct svg {
 	const char *legend[LEGEND_PROGS];   /* the programs run most, most first */
 	unsigned legend_color[LEGEND_PROGS];
 	size_t nlegend, legend_lines;
+	bool *critical;               /* per task seq: on the critical path */
 };
 
 /* Text made safe, then escaped for XML character data and attributes. */
@@ -284,6 +285,18 @@ static void tooltip(struct svg *g, const struct pt_mproc *p)
 		fprintf(f, " | zombie %s", pt_fmt_dur(p->zombie_ns, d, sizeof(d)));
 	if (p->reparented)
 		fprintf(f, " | reparented to %d", (int)p->reparent_to);
+	uint64_t own, kb;
+	bool bound;
+	if (pt_mproc_cpu(p, &own) && pt_mproc_rss(p, &kb, &bound)) {
+		uint64_t wall = end > p->t_start ? end - p->t_start : 0;
+		char k[32];
+		fprintf(f, " | cpu %s", pt_fmt_dur(own, d, sizeof(d)));
+		if (wall)
+			fprintf(f, " (%.0f%% of its wall time)", 100.0 * (double)own / (double)wall);
+		fprintf(f, ", peak rss %s%s", bound ? "≤" : "", pt_fmt_kb(kb, k, sizeof(k)));
+	}
+	if (g->critical && g->critical[p->seq])
+		fputs(" | on the critical path", f);
 	fputs("</title>\n", f);
 }
 
@@ -352,6 +365,11 @@ static void task_row(struct svg *g, const struct pt_mproc *p)
 		fprintf(f, "<path d=\"M%.2f %.2fL%.2f %.2fM%.2f %.2fL%.2f %.2f\" stroke=\"#d62728\" stroke-width=\"1.6\"/>\n",
 			x - s, ymid - s, x + s, ymid + s, x - s, ymid + s, x + s, ymid - s);
 	}
+	/* The critical path: an outline around the link's whole life. */
+	if (g->critical && g->critical[p->seq])
+		fprintf(f, "<rect class=\"critical\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"none\" "
+			   "stroke=\"#d62728\" stroke-width=\"1.5\"/>\n",
+			xt(g, p->t_start), by, xt(g, end) - xt(g, p->t_start), bh);
 	if (p->reparented) {
 		double x = xt(g, p->t_reparent);
 		fprintf(f, "<path d=\"M%.2f %.2fL%.2f %.2fL%.2f %.2fL%.2f %.2fZ\" fill=\"#ffffff\" stroke=\"#333333\" stroke-width=\"0.8\"/>\n",
@@ -524,6 +542,16 @@ static int render(struct pt_view *v)
 	int rc = layout(g);
 	if (rc < 0)
 		return rc;
+	struct pt_mproc **path;
+	long n = pt_model_critical_path(&v->m, &path);
+	if (n < 0 || !(g->critical = calloc(v->m.ntasks + 1, sizeof(*g->critical)))) {
+		if (n >= 0)
+			free(path);
+		return -ENOMEM;
+	}
+	for (long i = 0; i < n; i++)
+		g->critical[path[i]->seq] = true;
+	free(path);
 	if ((rc = legend_collect(g)) < 0)
 		return rc;
 	double bottom = g->y0 + (double)g->nrows * g->rowh;
@@ -557,6 +585,7 @@ static int render(struct pt_view *v)
 static void cleanup(struct pt_view *v)
 {
 	struct svg *g = (struct svg *)v;
+	free(g->critical);
 	pt_buf_free(&g->b);
 	free(g->row_task);
 	free(g->row_depth);
