@@ -22,6 +22,7 @@
 
 #include "model.h"
 #include "pt/escape.h"
+#include "pt/util.h"
 
 /* A response file larger than this is not expanded (GCC's own limit is the
  * memory it has: a build's are a few KiB). */
@@ -56,7 +57,7 @@ bool pt_compdb_is_driver(const char *name)
 		v--;
 	if (v < len && v && name[v - 1] == '-' && name[v] != '.')
 		len = v - 1;
-	for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(drivers); i++) {
 		size_t dl = strlen(drivers[i]);
 		if (len < dl || memcmp(name + len - dl, drivers[i], dl))
 			continue;
@@ -75,7 +76,7 @@ static bool takes_value(const char *a)
 		"-Xlinker", "-Xassembler", "-Xpreprocessor", "-Xclang", "-aux-info", "--param", "-target", "-arch",
 		"-z", "-e", "-specs", "--sysroot", "-B", "-G", "-A", "-dumpbase", "-dumpdir", "-dumpbase-ext",
 	};
-	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(opts); i++)
 		if (!strcmp(a, opts[i]))
 			return true;
 	return false;
@@ -88,7 +89,7 @@ static bool is_source(const char *a)
 	const char *dot = strrchr(a, '.');
 	if (!dot || dot == a || strchr(dot, '/'))
 		return false;
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(ext); i++)
 		if (!strcmp(dot + 1, ext[i]))
 			return true;
 	return false;

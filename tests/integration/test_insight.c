@@ -7,6 +7,7 @@
 #include "support.h"
 
 #include "model.h"
+#include "pt/util.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -150,7 +151,7 @@ static const struct path_case cases[] = {
 
 Test(insight, critical_path_of_known_trees)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+	for (size_t i = 0; i < PT_N_ELEMENTS(cases); i++) {
 		const struct path_case *c = &cases[i];
 		const char *log = log_file(c->name, c->log);
 		struct res r;
@@ -431,8 +432,8 @@ Test(insight, compiler_driver_names)
 					  "arm-none-eabi-g++", "aarch64-linux-gnu-c++"};
 	static const char *const no[] = {"cc1", "cc1plus", "as", "collect2", "ld", "ld.bfd", "gcc-ar", "gcc-nm-12",
 					 "clang-format", "c++filt", "lto-wrapper", "make", "ccache", "x86_64-linux-gnu-ld"};
-	for (size_t i = 0; i < sizeof(yes) / sizeof(*yes); i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(yes); i++)
 		cr_expect(pt_compdb_is_driver(yes[i]), "%s is a driver", yes[i]);
-	for (size_t i = 0; i < sizeof(no) / sizeof(*no); i++)
+	for (size_t i = 0; i < PT_N_ELEMENTS(no); i++)
 		cr_expect(!pt_compdb_is_driver(no[i]), "%s is not a driver", no[i]);
 }
