@@ -270,6 +270,8 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 		ev.u.exit.maps = t->exec->exit_maps;
 		ev.stack = t->exec->exit_stack;
 	}
+	if (t->death_ru_valid)
+		ev.u.exit.rusage = &t->death_ru;
 	if (t->flags & PT_T_ANNOUNCED)
 		pt_tracer_emit(T, &ev, t->tid, tgid);
 	/* A removed record (a recycled tgid's earlier life) is not the process

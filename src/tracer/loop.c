@@ -1,4 +1,4 @@
-/* The ptrace loop: the only caller of waitpid(__WALL).  It waits for the
+/* The ptrace loop: the only caller of wait4(-1, __WALL).  It waits for the
  * next report, classifies the stop, calls the handler for it and restarts
  * the task; the handlers (spawn.c, jobctl.c, syscall.c, exec.c,
  * lifecycle.c) never call back here.  The stops (see man 2 ptrace):
@@ -15,6 +15,7 @@
 #include <linux/audit.h>
 #include <stddef.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 
@@ -148,7 +149,28 @@ static void on_signal_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 struct stop {
 	pid_t pid;
 	int status;
+	struct pt_rusage ru;    /* with a death report: what wait4 returned */
 };
+
+/* The kernel fills a rusage for every report, stops included (its
+ * getrusage(RUSAGE_BOTH) of the task's process); only a death's is kept:
+ * it goes on the exit event (docs/trace-format.md, exit.rusage). */
+static pid_t wait_report(struct stop *s, int options)
+{
+	struct rusage ru;
+	pid_t pid = wait4(-1, &s->status, options, &ru);
+	if (pid > 0 && (WIFEXITED(s->status) || WIFSIGNALED(s->status)))
+		s->ru = (struct pt_rusage){
+			.utime_ns = (uint64_t)ru.ru_utime.tv_sec * 1000000000u + (uint64_t)ru.ru_utime.tv_usec * 1000u,
+			.stime_ns = (uint64_t)ru.ru_stime.tv_sec * 1000000000u + (uint64_t)ru.ru_stime.tv_usec * 1000u,
+			.maxrss_kb = (uint64_t)ru.ru_maxrss,
+			.minflt = (uint64_t)ru.ru_minflt,
+			.majflt = (uint64_t)ru.ru_majflt,
+			.nvcsw = (uint64_t)ru.ru_nvcsw,
+			.nivcsw = (uint64_t)ru.ru_nivcsw,
+		};
+	return pid;
+}
 
 
 
@@ -167,7 +189,7 @@ struct round {
 
 static struct stop next_event(struct pt_tracer *T, struct round *q)
 {
-	struct stop s = {0, 0};
+	struct stop s = {0};
 	if (q->next < q->n)
 		return q->v[q->next++];
 	q->n = q->next = 0;
@@ -181,7 +203,7 @@ static struct stop next_event(struct pt_tracer *T, struct round *q)
 		 * SIGKILLed tracer loses nothing traced before this idle moment
 		 * (at most one write per sink, and only after new events). */
 		pt_sinks_flush(T->sinks);
-		pid_t pid = waitpid(-1, &s.status, __WALL);
+		pid_t pid = wait_report(&s, __WALL);
 		if (pid > 0) {
 			s.pid = pid;
 			break;
@@ -193,7 +215,7 @@ static struct stop next_event(struct pt_tracer *T, struct round *q)
 	 * extra WNOHANG call would be pure cost. */
 	if (T->tasks.tids.count > 1) {
 		struct stop more;
-		while (q->n < PT_ROUND_MAX && (more.pid = waitpid(-1, &more.status, __WALL | WNOHANG)) > 0)
+		while (q->n < PT_ROUND_MAX && (more.pid = wait_report(&more, __WALL | WNOHANG)) > 0)
 			q->v[q->n++] = more;
 	}
 	return s;
@@ -213,13 +235,19 @@ static bool dispatch(struct pt_tracer *T, struct stop s)
 			 * reports its spawn, then this death. */
 			t->flags |= PT_T_DIED;
 			t->death_status = s.status;
+			t->death_ru = s.ru;
+			t->death_ru_valid = true;
 		} else if (t) {
+			t->death_ru = s.ru;
+			t->death_ru_valid = true;
 			pt_lifecycle_on_death(T, t, s.status);
 		} else if (!detaching && (t = pt_task_add(&T->tasks, s.pid))) {
 			/* A new task killed before its first stop (a pid waitpid
 			 * reports is ours): the same, once a hint names its creator. */
 			t->flags = PT_T_STARTED | PT_T_HELD | PT_T_DIED;
 			t->death_status = s.status;
+			t->death_ru = s.ru;
+			t->death_ru_valid = true;
 			T->nheld++;
 		}
 		/* at the end of the round: a stale fork event later in it may

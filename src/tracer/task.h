@@ -63,6 +63,8 @@ struct pt_task {
 	uint8_t exit_how;           /* from PTRACE_EVENT_EXIT */
 	int exit_raw;               /* its status, for a task that never reports death */
 	int death_status;           /* PT_T_DIED: the wait status of its death report */
+	bool death_ru_valid;        /* death_ru came with its death report (wait4) */
+	struct pt_rusage death_ru;
 	pid_t stop_sender;          /* sender of the last stop signal delivered */
 	pid_t held_ppid;            /* PT_T_HELD: the parent's tgid read from /proc */
 	pid_t held_tgid;
