@@ -314,7 +314,8 @@ Test(lifecycle, execvp_path)
 }
 
 /* The summary tree with pids and durations normalised: pids become P1, P2...
- * in order of appearance, durations become T, runs of blanks one blank. */
+ * in order of appearance, durations become T, peak RSS sizes ("640K",
+ * "≤1.2M": they vary from run to run) S, runs of blanks one blank. */
 static char *normalise_tree(const char *text)
 {
 	char *out = NULL;
@@ -325,9 +326,16 @@ static char *normalise_tree(const char *text)
 	const char *p = strstr(text, "+++ trace done");
 	p = p ? strchr(p, '\n') + 1 : text;
 	while (*p) {
+		if (!strncmp(p, "≤", strlen("≤")) && p[strlen("≤")] >= '0' && p[strlen("≤")] <= '9')
+			p += strlen("≤");   /* a bound: the size follows */
 		if (*p >= '0' && *p <= '9') {
 			char *end;
 			double v = strtod(p, &end);
+			if ((*end == 'K' || *end == 'M' || *end == 'G') && (end[1] == ' ' || end[1] == '\n')) {
+				fputc('S', f);
+				p = end + 1;
+				continue;
+			}
 			if (!strncmp(end, "ms", 2) || !strncmp(end, "us", 2) || !strncmp(end, "ns", 2)) {
 				fputc('T', f);
 				p = end + 2;
