@@ -19,6 +19,7 @@ the same from run to run.  Then:
   - pids (and thread ids) are renumbered from 4100 in order of appearance,
     per block; pid 1 is left alone;
   - durations ("0.069 ms", "7.7ms", "69us") become "<time>";
+  - peak RSS sizes of the summary tree ("rss  1.3M", "rss ≤420K") become "<size>";
   - pipe/socket inode numbers become "N";
   - the build directory's absolute path becomes "build";
   - stack frames (-k) lose their addresses and offsets (they change with the
@@ -247,6 +248,7 @@ def normalise(text, pids, build, work):
     if pids:
         text = re.sub(r"\b(\d+)\b", lambda m: map_pid(m.group(1), pids), text)
     text = TIME_RE.sub("<time>", text)
+    text = re.sub(r"\brss( +)≤?\d+(?:\.\d+)?[KMG]\b", r"rss\1<size>", text)
     text = re.sub(r"\[pid +", "[pid ", text)     # "[pid %5d]": the padding moves with the pid
     text = re.sub(r"\b(pipe|socket|anon_inode:\[?\w*)\:\[\d+\]", r"\1:[N]", text)
     lines = []
