@@ -44,6 +44,13 @@ struct pt_options {
 	unsigned stack_depth;
 	struct pt_export exports[PT_MAX_EXPORTS];
 	size_t nexports;
+	bool follow_forks_split;    /* -ff (with -o FILE): each process's text to FILE.PID */
+	bool count;                 /* -c: a per-syscall count table at the end */
+	/* The full text on the terminal although --log/--export keep the trace:
+	 * -o, -v, -e, --text (README, "Output volume"). */
+	bool full_text;
+	bool text_given;            /* --text */
+	bool e_given;               /* any -e */
 	char *const *argv;          /* the program and its arguments */
 	int argc;
 };
@@ -59,5 +66,11 @@ int pt_options_parse_trace(const char *spec, struct pt_syscall_set *set, char *e
 /* The syscalls every trace reports whatever -e says (exec and wait). */
 void pt_options_add_lifecycle(struct pt_syscall_set *set);
 const char *pt_options_usage(void);
+/* The line main prints under an option error. */
+#define PT_OPTIONS_HINT "Try 'ptrace-tour --help' for more information."
+/* -e signal=SET into a mask (bit sig-1), -e event=SET into a mask of
+ * PT_EV_* bits: 0 or -EINVAL with the message in err. */
+int pt_options_parse_signals(const char *spec, uint64_t *mask, char *err, size_t errlen);
+int pt_options_parse_events(const char *spec, uint32_t *mask, char *err, size_t errlen);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef PT_SINK_H
 #define PT_SINK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
 
@@ -109,11 +110,29 @@ struct pt_text_opts {
 	bool threads;       /* do not fold threads in the summary */
 	bool show_maps;     /* print exec anatomy (maps, ELF table, fds, env) */
 	bool verbose;       /* -v: every region of the maps diff, every fd */
+	bool exit_maps;     /* --maps=exit: a maps summary under each exit line */
+	bool no_exit_lines; /* -qq: no "+++ exited" lines */
+	bool no_pid;        /* -ff: one file per process, no "[pid N]" prefix */
+	uint8_t xstr;       /* 0; 1 (-x): a string with a non-ASCII byte all in \xHH; 2 (-xx): every string */
+	unsigned strsize;   /* -s: argv strings cut after this many bytes ("...") */
+	/* -e event=: lifecycle kinds shown (bit 1 << PT_EV_x); start, end and
+	 * syscall lines are not filtered here. */
+	uint32_t events;
+	/* -e signal=: signals shown, bit sig-1 (1..64). */
+	uint64_t signals;
 };
+
+/* Every kind and every signal shown: the defaults of events and signals. */
+#define PT_TEXT_ALL_EVENTS UINT32_MAX
+#define PT_TEXT_ALL_SIGNALS UINT64_MAX
 
 /* Constructors; each returns NULL with errno set on failure.  fp is not
  * closed by the sink unless owns_fp. */
 struct pt_sink *pt_sink_text_new(FILE *fp, bool owns_fp, const struct pt_text_opts *o);
 struct pt_sink *pt_sink_jsonl_new(FILE *fp, bool owns_fp);
+/* -c: calls and errors per reported syscall, a table written at finish. */
+struct pt_sink *pt_sink_count_new(FILE *fp, bool owns_fp);
+/* -ff: a text sink per pid writing base_path.PID (src/output/split.c). */
+struct pt_sink *pt_sink_split_new(const char *base_path, const struct pt_text_opts *o);
 
 #endif

@@ -46,6 +46,7 @@ int main(int argc, char **argv)
 	char err[512];
 	char path[4096];
 	struct pt_sinks sinks = {0};
+	FILE *text_left = NULL;
 	int status = 1;
 
 	/* Before anything takes an fd. */
@@ -68,7 +69,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 
 	if (pt_options_parse(argc, argv, &o, &cmd, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ptrace-tour: %s\n", err);
+		fprintf(stderr, "ptrace-tour: %s\n%s\n", err, PT_OPTIONS_HINT);
 		return 2;
 	}
 	if (cmd == PT_CMD_HELP) {
@@ -97,10 +98,23 @@ int main(int argc, char **argv)
 	/* -o /dev/null (the usual companion of --log): formatting text nobody
 	 * reads was a sizeable part of the tracer's time. */
 	bool discard = is_dev_null(text);
-	if (!discard && add_sink(&sinks, pt_sink_text_new(text, text != stderr, &o.text), "the output", o.out_path) < 0)
+	/* Output volume (README): a trace kept in a log or an export is not
+	 * also poured on the terminal; -o, -v, -e or --text bring the lines. */
+	bool terse = (o.log_path || o.nexports) && !o.full_text;
+	if (o.follow_forks_split) {
+		/* -ff: FILE.PID for each process; FILE itself gets the summary */
+		if (add_sink(&sinks, pt_sink_split_new(o.out_path, &o.text), "the output", o.out_path) < 0)
+			goto out;
+	} else if (!discard && !terse && !o.count &&
+		   add_sink(&sinks, pt_sink_text_new(text, text != stderr, &o.text), "the output", o.out_path) < 0) {
+		goto out;
+	}
+	if (o.count && !discard && add_sink(&sinks, pt_sink_count_new(text, false), "the -c table", o.out_path) < 0)
 		goto out;
 	if (discard && text != stderr)
 		fclose(text);
+	else if (text != stderr && (o.follow_forks_split || o.count))
+		text_left = text;   /* no text sink owns it: the table and the summary write it */
 	if (o.log_path) {
 		FILE *log = open_out(o.log_path, "the log");
 		if (!log || add_sink(&sinks, pt_sink_jsonl_new(log, true), "the log", o.log_path) < 0)
@@ -132,8 +146,14 @@ int main(int argc, char **argv)
 	 * status stays the traced program's (strace-like, README): scripts
 	 * wrap `ptrace-tour -- cmd` to learn how cmd did. */
 	pt_sinks_finish(&sinks);
+	if (terse && !o.quiet)
+		fprintf(stderr, "ptrace-tour: every line is in %s%s%s (-o FILE or --text prints them)\n",
+			o.log_path ? "the log " : "the export ", o.log_path ? o.log_path : o.exports[0].path,
+			o.log_path ? ", `ptrace-tour report` renders it" : "");
 	status = exit_status;
 out:
 	pt_sinks_destroy(&sinks);
+	if (text_left)
+		fclose(text_left);
 	return status;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pt/event.h"
 #include "pt/report.h"
@@ -18,11 +19,19 @@ static const char usage_text[] =
 	"\n"
 	"Output:\n"
 	"  -o FILE              text output to FILE (default: stderr)\n"
+	"  -ff                  with -o FILE: each process's text to FILE.PID\n"
 	"  --log FILE           JSON Lines trace log (docs/trace-format.md)\n"
 	"  --export FMT:FILE    also render a report format (as report --format) to FILE\n"
+	"                       (repeatable)\n"
+	"  --text               the full text on stderr even with --log or --export\n"
+	"                       (which otherwise print only the summary)\n"
 	"  -t, -tt, -ttt        prefix lines with wall time, with microseconds, or epoch\n"
 	"  -r                   prefix lines with the time since the previous line\n"
+	"  -s N                 print at most N bytes of each argv string (default 32)\n"
+	"  -x, -xx              a string with a non-ASCII byte, or every string, in hex\n"
 	"  -q                   no process-tree summary at the end\n"
+	"  -qq                  neither the summary nor the \"+++ exited\" lines\n"
+	"  -c                   a table of syscall counts and errors instead of the lines\n"
 	"  --summary            print the summary even with -o or --log only\n"
 	"  --threads            show threads in the summary instead of folding them\n"
 	"  --explain            explain each lifecycle event in plain words\n"
@@ -31,8 +40,13 @@ static const char usage_text[] =
 	"\n"
 	"Tracing:\n"
 	"  -e trace=SET         syscalls to report: names and %process %signal %file\n"
-	"                       %desc %network %memory %ipc %creds %clock %all;\n"
-	"                       !name excludes (default: %process)\n"
+	"                       %desc %network %memory %ipc %creds %clock %all (the %\n"
+	"                       may be left out); !name excludes (default: %process)\n"
+	"  -e signal=SET        signal lines to show: names or numbers, all, none, !SIG\n"
+	"  -e event=SET         lifecycle lines to show: spawn exec exec_failed wait\n"
+	"                       signal stop exit reap reparent, all, none, !name\n"
+	"  -f                   accepted for strace's sake: the whole tree is always followed\n"
+	"  --seccomp-bpf        accepted for strace's sake: the seccomp filter is the default\n"
 	"  --no-seccomp         stop at every syscall (PTRACE_SYSCALL) instead of a\n"
 	"                       seccomp-bpf filter; allows detaching on interrupt\n"
 	"  --maps=exec|exit|none  memory maps at exec (default), also at exit, or never\n"
@@ -107,6 +121,13 @@ int pt_options_parse_trace(const char *spec, struct pt_syscall_set *set, char *e
 	if (strlen(spec) >= sizeof(buf))
 		return fail(err, errlen, "-e trace: value too long");
 	strcpy(buf, spec);
+	if (buf[0] == '!') {
+		/* strace: a set that starts with an exclusion is "all but" */
+		for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++) {
+			struct class_ctx c = {set, arch, 0, true};
+			pt_syscall_each(arch, apply_class, &c);
+		}
+	}
 	char *save = NULL;
 	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		bool on = true;
@@ -131,6 +152,15 @@ int pt_options_parse_trace(const char *spec, struct pt_syscall_set *set, char *e
 			}
 		} else if (!*tok) {
 			return fail(err, errlen, "-e trace: empty syscall name");
+		} else if (pt_class_mask(tok)) {
+			/* strace's older spelling of a class, without the '%'
+			 * (trace=file); a class name wins over i386's ipc and
+			 * signal syscalls, as in strace. */
+			uint32_t mask = pt_class_mask(tok);
+			for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++) {
+				struct class_ctx c = {set, arch, mask, on};
+				pt_syscall_each(arch, apply_class, &c);
+			}
 		} else if (apply_name(set, tok, on) < 0) {
 			return fail(err, errlen, "-e trace: unknown syscall '%s'", tok);
 		}
@@ -138,9 +168,107 @@ int pt_options_parse_trace(const char *spec, struct pt_syscall_set *set, char *e
 	return 0;
 }
 
+/* Signals 1..64 by name ("SIGINT", "INT", "SIGRTMIN", "SIGRT_3") or number. */
+static int signal_from_name(const char *tok)
+{
+	char *end;
+	long v = strtol(tok, &end, 10);
+	if (*tok && !*end)
+		return v >= 1 && v <= 64 ? (int)v : -1;
+	for (int sig = 1; sig <= 64; sig++) {
+		char buf[32];
+		const char *n = pt_signal_name(sig, buf, sizeof(buf));
+		if (!strcasecmp(n, tok) || (!strncmp(n, "SIG", 3) && !strcasecmp(n + 3, tok)))
+			return sig;
+	}
+	return -1;
+}
+
+int pt_options_parse_signals(const char *spec, uint64_t *mask, char *err, size_t errlen)
+{
+	char buf[1024];
+	if (strlen(spec) >= sizeof(buf))
+		return fail(err, errlen, "-e signal: value too long");
+	strcpy(buf, spec);
+	*mask = buf[0] == '!' ? UINT64_MAX : 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		bool on = *tok != '!';
+		tok += !on;
+		uint64_t bits;
+		if (!strcmp(tok, "all") || !strcmp(tok, "%all")) {
+			bits = UINT64_MAX;
+		} else if (!strcmp(tok, "none")) {
+			bits = UINT64_MAX;
+			on = !on;
+		} else {
+			int sig = signal_from_name(tok);
+			if (sig < 0)
+				return fail(err, errlen, "-e signal: unknown signal '%s'", tok);
+			bits = 1ull << (sig - 1);
+		}
+		*mask = on ? *mask | bits : *mask & ~bits;
+	}
+	return 0;
+}
+
+/* -e event= names: the lifecycle kinds of events.def, "stop" for both
+ * halves of a group-stop.  start, end and syscall lines are not chosen here. */
+static const struct {
+	const char *name;
+	uint32_t bits;
+} event_names[] = {
+	{"spawn", 1u << PT_EV_SPAWN},
+	{"exec", 1u << PT_EV_EXEC},
+	{"exec_failed", 1u << PT_EV_EXEC_FAILED},
+	{"wait", 1u << PT_EV_WAIT},
+	{"signal", 1u << PT_EV_SIGNAL},
+	{"stop", 1u << PT_EV_STOPPED | 1u << PT_EV_CONTINUED},
+	{"exit", 1u << PT_EV_EXIT},
+	{"reap", 1u << PT_EV_REAP},
+	{"reparent", 1u << PT_EV_REPARENT},
+};
+
+int pt_options_parse_events(const char *spec, uint32_t *mask, char *err, size_t errlen)
+{
+	char buf[1024];
+	if (strlen(spec) >= sizeof(buf))
+		return fail(err, errlen, "-e event: value too long");
+	strcpy(buf, spec);
+	uint32_t all = 0;
+	for (size_t i = 0; i < PT_N_ELEMENTS(event_names); i++)
+		all |= event_names[i].bits;
+	uint32_t keep = UINT32_MAX & ~all;      /* the kinds this option does not choose */
+	uint32_t m = buf[0] == '!' ? all : 0;
+	char *save = NULL;
+	for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		bool on = *tok != '!';
+		tok += !on;
+		uint32_t bits = 0;
+		if (!strcmp(tok, "all")) {
+			bits = all;
+		} else if (!strcmp(tok, "none")) {
+			bits = all;
+			on = !on;
+		} else {
+			for (size_t i = 0; i < PT_N_ELEMENTS(event_names); i++)
+				if (!strcmp(tok, event_names[i].name))
+					bits = event_names[i].bits;
+			if (!bits)
+				return fail(err, errlen,
+					    "-e event: unknown event '%s' (spawn, exec, exec_failed, wait, signal, "
+					    "stop, exit, reap, reparent)", tok);
+		}
+		m = on ? m | bits : m & ~bits;
+	}
+	*mask = m | keep;
+	return 0;
+}
+
 enum {
 	OPT_LOG = 1000, OPT_NO_SECCOMP, OPT_KILL_ON_EXIT, OPT_STATS, OPT_SUMMARY, OPT_NO_SUMMARY,
-	OPT_THREADS, OPT_EXPLAIN, OPT_MAPS, OPT_STACK_DEPTH, OPT_EXPORT, OPT_TRACE,
+	OPT_THREADS, OPT_EXPLAIN, OPT_MAPS, OPT_STACK_DEPTH, OPT_EXPORT, OPT_TRACE, OPT_SECCOMP_BPF,
+	OPT_TEXT, OPT_DECODE_FDS,
 };
 
 static const struct option long_opts[] = {
@@ -149,6 +277,9 @@ static const struct option long_opts[] = {
 	{"export", required_argument, NULL, OPT_EXPORT},
 	{"trace", required_argument, NULL, OPT_TRACE},
 	{"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
+	{"seccomp-bpf", no_argument, NULL, OPT_SECCOMP_BPF},
+	{"text", no_argument, NULL, OPT_TEXT},
+	{"decode-fds", optional_argument, NULL, OPT_DECODE_FDS},
 	{"kill-on-exit", no_argument, NULL, OPT_KILL_ON_EXIT},
 	{"stats", no_argument, NULL, OPT_STATS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
@@ -172,23 +303,44 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 	o->seccomp = true;
 	o->summary = -1;
 	o->stack_depth = 32;
+	o->text.strsize = 32;       /* strace's default */
+	o->text.events = PT_TEXT_ALL_EVENTS;
+	o->text.signals = PT_TEXT_ALL_SIGNALS;
 	*cmd = PT_CMD_TRACE;
-	bool trace_given = false;
-	int tcount = 0;
+	bool trace_given = false, seccomp_bpf = false;
+	int tcount = 0, fcount = 0, qcount = 0, xcount = 0;
 	char *end;
 
 	optind = 0;     /* GNU getopt: full reinitialisation, so tests can parse twice */
 	opterr = 0;
 	int c;
 	/* '+': stop at the first non-option, which is the traced program. */
-	while ((c = getopt_long(argc, argv, "+:o:e:trqkvhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:e:s:trqkvhVfxcyT", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->out_path = optarg; break;
 		case OPT_LOG: o->log_path = optarg; break;
 		case 'e':
-			if (strncmp(optarg, "trace=", 6))
-				return fail(err, errlen, "-e: only trace=SET is supported, got '%s'", optarg);
-			optarg += 6;
+			o->e_given = true;
+			if (!strncmp(optarg, "signal=", 7) || !strncmp(optarg, "signals=", 8)) {
+				int rc = pt_options_parse_signals(strchr(optarg, '=') + 1, &o->text.signals, err, errlen);
+				if (rc < 0)
+					return rc;
+				break;
+			}
+			if (!strncmp(optarg, "event=", 6)) {
+				int rc = pt_options_parse_events(optarg + 6, &o->text.events, err, errlen);
+				if (rc < 0)
+					return rc;
+				break;
+			}
+			if (!strncmp(optarg, "t=", 2))
+				optarg += 2;
+			else if (!strncmp(optarg, "trace=", 6))
+				optarg += 6;
+			else if (strchr(optarg, '='))
+				return fail(err, errlen, "-e %.*s: not supported (ptrace-tour knows trace=, signal= and event=)",
+					    (int)(strchr(optarg, '=') - optarg), optarg);
+			/* strace: a bare -e SET is trace=SET */
 			/* fall through */
 		case OPT_TRACE: {
 			int rc = pt_options_parse_trace(optarg, &o->trace, err, errlen);
@@ -197,9 +349,29 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 			trace_given = true;
 			break;
 		}
+		case 'f': fcount++; break;
+		case 'q': qcount++; break;
+		case 'x': xcount++; break;
+		case 'c': o->count = true; break;
+		case 's': {
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || *end || !*optarg || *optarg == '-' || v > 1048576)
+				return fail(err, errlen, "-s: expected a string size 0..1048576, got '%s'", optarg);
+			o->text.strsize = (unsigned)v;
+			break;
+		}
+		case 'y':
+		case OPT_DECODE_FDS:
+			return fail(err, errlen, "%s: not supported: fd paths would need a /proc read at every "
+				    "reported syscall, which the tracer does not do yet",
+				    c == 'y' ? "-y" : "--decode-fds");
+		case 'T':
+			return fail(err, errlen, "-T: not supported: syscall events carry no entry time yet");
+		case OPT_SECCOMP_BPF: seccomp_bpf = true; break;
+		case OPT_TEXT: o->text_given = true; break;
 		case 't': tcount++; break;
 		case 'r': o->text.ts = PT_TS_RELATIVE; break;
-		case 'q': o->quiet = true; break;
 		case 'k': o->stack = true; break;
 		case 'v': o->text.verbose = true; break;
 		case 'h': *cmd = PT_CMD_HELP; return 0;
@@ -259,6 +431,17 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (seccomp_bpf && !o->seccomp)
+		return fail(err, errlen, "--seccomp-bpf and --no-seccomp contradict each other");
+	if (fcount >= 2) {
+		if (!o->out_path)
+			return fail(err, errlen, "-ff: needs -o FILE (each process writes FILE.PID)");
+		o->follow_forks_split = true;
+		o->text.no_pid = true;
+	}
+	o->quiet = qcount >= 1;
+	o->text.no_exit_lines = qcount >= 2;
+	o->text.xstr = (uint8_t)(xcount > 2 ? 2 : xcount);
 	if (tcount == 1)
 		o->text.ts = PT_TS_TIME;
 	else if (tcount == 2)
@@ -273,7 +456,11 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		return fail(err, errlen, "no program to trace (usage: ptrace-tour [OPTIONS] -- PROG [ARGS...])");
 	o->argv = argv + optind;
 	o->argc = argc - optind;
-	o->text.summary = o->summary == 1 || (o->summary == -1 && !o->quiet);
+	/* -c replaces the lines by its table, as in strace: the summary tree
+	 * only when asked for. */
+	o->text.summary = o->summary == 1 || (o->summary == -1 && !o->quiet && !o->count);
 	o->text.show_maps = o->maps != PT_MAPS_NONE;
+	o->text.exit_maps = o->maps == PT_MAPS_EXIT;
+	o->full_text = o->out_path || o->text.verbose || o->text_given || o->e_given;
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -24,12 +25,20 @@ struct text {
 	struct pt_text_opts o;
 	uint64_t realtime0;
 	uint64_t last_ts;
+	/* Folding: a WNOHANG wait that found nothing is held here, and the
+	 * identical polls right after it only counted, until another line
+	 * comes (or the end): then it is printed once with the count.  A wait
+	 * event holds no pointer but its stack, and a poll with a stack (-k)
+	 * is never held. */
+	struct pt_event held;
+	unsigned long held_n;   /* polls folded into held; 0: none held */
+	unsigned long fold_n;   /* the count text_wait prints, while it prints held */
 };
 
-static void qstr(FILE *f, const char *s)
+static void qstr(FILE *f, const char *s, unsigned xstr)
 {
 	if (s)
-		pt_escape_text(f, s, strlen(s), 1);
+		pt_textfmt_str(f, s, SIZE_MAX, xstr);
 	else
 		fputs("NULL", f);
 }
@@ -62,7 +71,8 @@ static void prefix(struct text *t, const struct pt_event *ev)
 		break;
 	}
 	t->last_ts = ev->ts_ns;
-	fprintf(f, "[pid %5d] ", (int)ev->pid);
+	if (!t->o.no_pid)   /* -ff: the file's name says whose lines they are */
+		fprintf(f, "[pid %5d] ", (int)ev->pid);
 }
 
 static void ret_errno(FILE *f, int err)
@@ -80,7 +90,7 @@ static void print_status(FILE *f, struct pt_wstatus st)
 	fputs(pt_wstatus_str(st, buf, sizeof(buf)), f);
 }
 
-static void print_syscall(FILE *f, const struct pt_ev_syscall *s)
+static void print_syscall(FILE *f, const struct pt_ev_syscall *s, unsigned xstr)
 {
 	enum pt_arch table = s->arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : s->arch;
 	const struct pt_syscall_desc *d = pt_syscall_desc(table, s->nr);
@@ -94,7 +104,7 @@ static void print_syscall(FILE *f, const struct pt_ev_syscall *s)
 		uint64_t v = s->args[i];
 		if (i)
 			fputs(", ", f);
-		pt_textfmt_arg(f, c, v, s->str[i]);
+		pt_textfmt_arg(f, c, v, s->str[i], xstr);
 	}
 	fputs(") = ", f);
 	if (s->err)
@@ -175,7 +185,7 @@ static void text_start(struct text *t, FILE *f, const struct pt_event *ev)
 	fputs("+++ tracing", f);
 	for (size_t i = 0; i < ev->u.start.argc; i++) {
 		fputc(' ', f);
-		qstr(f, ev->u.start.argv[i]);
+		qstr(f, ev->u.start.argv[i], t->o.xstr);
 	}
 	fprintf(f, "%s +++\n", ev->u.start.seccomp ? "" : " (no seccomp filter)");
 }
@@ -198,12 +208,15 @@ static void text_exec(struct text *t, FILE *f, const struct pt_event *ev)
 	const struct pt_ev_exec *x = &ev->u.exec;
 	prefix(t, ev);
 	fprintf(f, "%s(", syscall_name(x->syscall, x->arch, "execve"));
-	qstr(f, x->path);
+	qstr(f, x->path, t->o.xstr);
 	fputs(", [", f);
 	for (size_t i = 0; i < x->argc; i++) {
 		if (i)
 			fputs(", ", f);
-		qstr(f, x->argv[i]);
+		if (x->argv[i])     /* -s cuts argv strings, not the path (strace) */
+			pt_textfmt_str(f, x->argv[i], t->o.strsize, t->o.xstr);
+		else
+			fputs("NULL", f);
 	}
 	fprintf(f, "%s]) = 0", x->argv_truncated ? ", ..." : "");
 	if (x->old_pid)
@@ -222,7 +235,7 @@ static void text_exec_failed(struct text *t, FILE *f, const struct pt_event *ev)
 	if (x->path_unreadable)     /* as strace: the pointer */
 		fprintf(f, "%#" PRIx64, x->path_addr);
 	else
-		qstr(f, x->path);
+		qstr(f, x->path, t->o.xstr);
 	fputs(", ...) = ", f);
 	ret_errno(f, x->err);
 	arch_note(f, x->arch);
@@ -232,7 +245,7 @@ static void text_exec_failed(struct text *t, FILE *f, const struct pt_event *ev)
 static void text_syscall(struct text *t, FILE *f, const struct pt_event *ev)
 {
 	prefix(t, ev);
-	print_syscall(f, &ev->u.syscall);
+	print_syscall(f, &ev->u.syscall, t->o.xstr);
 	fputc('\n', f);
 }
 
@@ -240,6 +253,8 @@ static void text_wait(struct text *t, FILE *f, const struct pt_event *ev)
 {
 	prefix(t, ev);
 	print_wait(f, &ev->u.wait);
+	if (t->fold_n > 1)
+		fprintf(f, " [polled %lu times]", t->fold_n);
 	fputc('\n', f);
 }
 
@@ -284,6 +299,8 @@ static void text_exit(struct text *t, FILE *f, const struct pt_event *ev)
 	if (ev->u.exit.how != PT_EXIT_SIGNAL && ev->u.exit.how < PT_EXIT__COUNT)
 		fprintf(f, " (%s)", how[ev->u.exit.how]);
 	fputs(" +++\n", f);
+	if (t->o.exit_maps && ev->u.exit.maps)
+		pt_textfmt_exit_maps(f, ev->u.exit.maps, t->o.verbose);
 }
 
 static void text_reap(struct text *t, FILE *f, const struct pt_event *ev)
@@ -328,26 +345,101 @@ static void (*const printers[PT_EV__COUNT])(struct text *t, FILE *f, const struc
 #undef EV
 };
 
-static int text_emit(struct pt_sink *s, const struct pt_event *ev)
+/* -e event=, -e signal=, -qq: whether ev gets a line at all. */
+static bool shown(const struct text *t, const struct pt_event *ev)
 {
-	struct text *t = (struct text *)s;
-	FILE *f = t->fmt;
+	switch (ev->kind) {
+	case PT_EV_START:
+	case PT_EV_END:
+	case PT_EV_SYSCALL:     /* chosen by -e trace=, in the tracer */
+		return true;
+	case PT_EV_SIGNAL:
+		if (ev->u.signal.sig >= 1 && ev->u.signal.sig <= 64 &&
+		    !(t->o.signals >> (ev->u.signal.sig - 1) & 1))
+			return false;
+		break;
+	case PT_EV_EXIT:
+		if (t->o.no_exit_lines)
+			return false;
+		break;
+	case PT_EV_SPAWN:
+	case PT_EV_EXEC:
+	case PT_EV_EXEC_FAILED:
+	case PT_EV_WAIT:
+	case PT_EV_STOPPED:
+	case PT_EV_CONTINUED:
+	case PT_EV_REAP:
+	case PT_EV_REPARENT:
+		break;
+	}
+	return (unsigned)ev->kind < 32 && (t->o.events >> ev->kind & 1);
+}
+
+/* A WNOHANG wait that found no child to report: a poll. */
+static bool is_poll(const struct pt_event *ev)
+{
+	return ev->kind == PT_EV_WAIT && !ev->stack && !ev->u.wait.err && ev->u.wait.ret == 0 && !ev->u.wait.child;
+}
+
+static bool same_poll(const struct pt_event *a, const struct pt_event *b)
+{
+	const struct pt_ev_wait *x = &a->u.wait, *y = &b->u.wait;
+	return a->pid == b->pid && x->syscall == y->syscall && x->arch == y->arch && x->id == y->id &&
+	       x->idtype == y->idtype && x->options == y->options && x->id_pid == y->id_pid;
+}
+
+static void print_event(struct text *t, FILE *f, const struct pt_event *ev)
+{
 	if ((unsigned)ev->kind < PT_EV__COUNT)   /* else no line of its own */
 		printers[ev->kind](t, f, ev);
 	if (t->o.explain)
 		pt_explain_event(f, ev);
 	if (ev->stack)
 		pt_textfmt_stack(f, ev->stack);
+}
+
+static void print_held(struct text *t)
+{
+	if (!t->held_n)
+		return;
+	t->fold_n = t->held_n;
+	print_event(t, t->fmt, &t->held);
+	t->fold_n = 0;
+	t->held_n = 0;
+}
+
+/* What stdio formatted goes to the lineout buffer, and out when due. */
+static int text_out(struct text *t)
+{
 	/* The stream's write (to_buf) fails only for want of memory, which
 	 * buf.oom tells; any other failure is stdio's own errno. */
 	errno = 0;
-	if (fflush(f) != 0 || t->out.buf.oom)
+	if (fflush(t->fmt) != 0 || t->out.buf.oom)
 		return t->out.buf.oom ? -ENOMEM : -(errno ? errno : EIO);
 	if (!t->out.cut || t->out.buf.len >= PT_LINEOUT_FLUSH) {
 		int rc = pt_lineout_flush(&t->out);
 		return rc > 0 ? 0 : rc;     /* interrupted: the rest goes at the next flush */
 	}
 	return 0;
+}
+
+static int text_emit(struct pt_sink *s, const struct pt_event *ev)
+{
+	struct text *t = (struct text *)s;
+	if (!shown(t, ev))
+		return 0;
+	if (is_poll(ev) && t->held_n && same_poll(&t->held, ev)) {
+		t->held_n++;
+		return 0;
+	}
+	print_held(t);
+	if (is_poll(ev)) {
+		t->held = *ev;
+		t->held_n = 1;
+	} else {
+		print_event(t, t->fmt, ev);
+	}
+	return text_out(t);
 }
 
 static int text_flush(struct pt_sink *s)
@@ -357,7 +449,11 @@ static int text_flush(struct pt_sink *s)
 
 static int text_finish(struct pt_sink *s)
 {
-	return pt_lineout_finish(&((struct text *)s)->out);
+	struct text *t = (struct text *)s;
+	print_held(t);
+	int rc = text_out(t);
+	int rc2 = pt_lineout_finish(&t->out);
+	return rc < 0 ? rc : rc2;
 }
 
 static void text_destroy(struct pt_sink *s)

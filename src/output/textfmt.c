@@ -3,13 +3,41 @@
 
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "pt/escape.h"
 #include "pt/tables.h"
 #include "pt/util.h"
 
-void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str)
+static bool plain_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && !strchr("\t\n\r\v\f", c)) || c >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
+void pt_textfmt_str(FILE *f, const char *s, size_t max, unsigned xstr)
+{
+	size_t len = strlen(s);
+	size_t n = len < max ? len : max;
+	if (xstr >= 2 || (xstr == 1 && !plain_ascii(s, n))) {
+		fputc('"', f);
+		for (size_t i = 0; i < n; i++)
+			fprintf(f, "\\x%02x", (unsigned char)s[i]);
+		fputc('"', f);
+	} else {
+		/* A cut inside a UTF-8 sequence leaves a broken tail: escaped as bytes. */
+		pt_escape_text(f, s, n, 1);
+	}
+	if (n < len)
+		fputs("...", f);
+}
+
+void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str, unsigned xstr)
 {
 	switch (sig) {
 	case 'd': fprintf(f, "%" PRId64, (int64_t)v); break;
@@ -22,8 +50,8 @@ void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str)
 			fprintf(f, "%d", (int)v);
 		break;
 	case 's':
-		if (str)
-			pt_escape_text(f, str, strlen(str), 1);
+		if (str)    /* a path: strace prints it whole whatever -s says */
+			pt_textfmt_str(f, str, SIZE_MAX, xstr);
 		else if (!v)
 			fputs("NULL", f);
 		else
@@ -232,6 +260,28 @@ void pt_textfmt_exec_detail(FILE *f, const struct pt_exec_detail *d, bool verbos
 				fputc(')', f);
 			}
 		}
+		fputc('\n', f);
+	}
+}
+
+void pt_textfmt_exit_maps(FILE *f, const struct pt_maps *m, bool verbose)
+{
+	uint64_t total = 0, files = 0;
+	for (size_t i = 0; i < m->n; i++) {
+		total += m->v[i].end - m->v[i].start;
+		if (m->v[i].path && m->v[i].path[0] == '/')
+			files++;
+	}
+	fprintf(f, "    memory map at exit: %zu regions%s, %" PRIu64 " KiB, %" PRIu64 " file-backed%s\n", m->n,
+		m->truncated ? " (more not kept)" : "", total / 1024, files, verbose ? "" : " (-v lists them)");
+	if (!verbose)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct pt_map *r = &m->v[i];
+		fprintf(f, "      %012" PRIx64 "-%012" PRIx64 " %c%c%c%c %08" PRIx64 " ", r->start, r->end,
+			r->prot & PT_PROT_R ? 'r' : '-', r->prot & PT_PROT_W ? 'w' : '-', r->prot & PT_PROT_X ? 'x' : '-',
+			r->prot & PT_PROT_SHARED ? 's' : 'p', r->offset);
+		qs(f, r->path);
 		fputc('\n', f);
 	}
 }

@@ -8,8 +8,16 @@
 
 #include "pt/event.h"
 
+/* How strings are written (-x, -xx, -s): xstr 0 escapes only what must
+ * be (pt_escape_text), 1 writes a string holding any byte outside
+ * printable ASCII (and \t \n \r \v \f) all in \xHH, 2 every string;
+ * max cuts after that many bytes and adds "..." as strace does
+ * (SIZE_MAX: whole). */
+void pt_textfmt_str(FILE *f, const char *s, size_t max, unsigned xstr);
 /* One syscall argument by its signature char (syscalls/README.md). */
-void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str);
+void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str, unsigned xstr);
+/* The maps summary under an exit line (--maps=exit); verbose lists them. */
+void pt_textfmt_exit_maps(FILE *f, const struct pt_maps *m, bool verbose);
 /* The exec anatomy block: ELF/maps table, maps diff, fds, env changes. */
 void pt_textfmt_exec_detail(FILE *f, const struct pt_exec_detail *d, bool verbose);
 /* Indented stack frames under an event. */
