@@ -54,7 +54,8 @@ static const char usage_text[] =
 	"  --stack-depth N      frames per stack (default 32)\n"
 	"  --kill-on-exit       kill the traced tree if ptrace-tour itself dies\n"
 	"                       (always so in seccomp mode)\n"
-	"  -h, --help           this text;  -V, --version  the version\n";
+	"  -h, --help           this text\n"
+	"  -V, --version        the version\n";
 
 const char *pt_options_usage(void)
 {

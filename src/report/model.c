@@ -561,8 +561,7 @@ size_t pt_text_cols(const char *s, size_t len)
 	return cols;
 }
 
-/* Cuts safe text from b->s + from to maxcols columns, ending with "…". */
-static void cut(struct pt_buf *b, size_t from, size_t maxcols)
+void pt_buf_cut(struct pt_buf *b, size_t from, size_t maxcols)
 {
 	if (!maxcols || b->oom || pt_text_cols(b->s + from, b->len - from) <= maxcols)
 		return;
@@ -579,7 +578,7 @@ void pt_buf_safe(struct pt_buf *b, const char *s, size_t maxcols)
 {
 	size_t from = b->len;
 	pt_escape_safe_buf(b, s ? s : "");
-	cut(b, from, maxcols);
+	pt_buf_cut(b, from, maxcols);
 }
 
 void pt_buf_argv(struct pt_buf *b, const char *const *argv, size_t argc, size_t maxcols)
@@ -616,7 +615,7 @@ void pt_buf_argv(struct pt_buf *b, const char *const *argv, size_t argc, size_t 
 		}
 		pt_buf_puts(b, "\"");
 	}
-	cut(b, from, maxcols);
+	pt_buf_cut(b, from, maxcols);
 }
 
 const char *pt_fmt_dur(uint64_t ns, char *buf, size_t len)

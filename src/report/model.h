@@ -182,6 +182,8 @@ void pt_buf_safe(struct pt_buf *b, const char *s, size_t maxcols);
  * quoted when it holds a blank or is empty; at most maxcols columns. */
 void pt_buf_argv(struct pt_buf *b, const char *const *argv, size_t argc, size_t maxcols);
 /* Display columns of UTF-8 text (one per code point). */
+/* Cuts safe text from b->s + from to maxcols columns, ending with "…". */
+void pt_buf_cut(struct pt_buf *b, size_t from, size_t maxcols);
 size_t pt_text_cols(const char *s, size_t len);
 
 /* "12us", "3.4ms", "1.250s". */

@@ -17,7 +17,8 @@
 
 #include "model.h"
 
-/* Columns kept for the label: wider labels push their line's columns. */
+/* Columns kept for the label: wider labels (an exec chain) are cut to it,
+ * so the columns after it stay aligned. */
 #define LABEL_MAX_COLS 60
 /* Per image of a process. */
 #define ARGV_COLS 40
@@ -133,6 +134,7 @@ static int line(struct pt_mproc *p, size_t depth, const bool *last, void *arg)
 	prefix(&t->label, depth, last);
 	pt_buf_printf(&t->label, "%d ", (int)p->pid);
 	describe(&t->label, p);
+	pt_buf_cut(&t->label, 0, LABEL_MAX_COLS);
 	pt_fmt_status(m, p, status, sizeof(status));
 	notes(t, &t->rest, p);
 	if (t->label.oom || t->rest.oom)

@@ -1,12 +1,15 @@
-/* A child blocks on a pipe; waitpid(WNOHANG) must return 0; the parent
- * releases the child and reaps it with a blocking waitpid. */
+/* A child blocks on a pipe; waitpid(WNOHANG) must return 0 (argv[1] times
+ * in a row, default once); the parent releases the child and reaps it with
+ * a blocking waitpid. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-int main(void)
+int main(int argc, char **argv)
 {
+	int polls = argc > 1 ? atoi(argv[1]) : 1;
 	int fds[2];
 	if (pipe(fds) < 0) {
 		perror("pipe");
@@ -26,10 +29,13 @@ int main(void)
 	}
 	close(fds[0]);
 	int st = 0;
-	pid_t w = waitpid(c, &st, WNOHANG);
-	if (w != 0) {
-		fprintf(stderr, "wnohang: waitpid(WNOHANG) returned %d, expected 0\n", (int)w);
-		return 11;
+	pid_t w = 0;
+	for (int i = 0; i < polls; i++) {
+		w = waitpid(c, &st, WNOHANG);
+		if (w != 0) {
+			fprintf(stderr, "wnohang: waitpid(WNOHANG) returned %d, expected 0\n", (int)w);
+			return 11;
+		}
 	}
 	close(fds[1]);
 	do

@@ -132,3 +132,109 @@ Test(options, exports_maps_and_help)
 	cr_assert_eq(PARSE(&o, &cmd, err, "-V"), 0);
 	cr_assert_eq(cmd, PT_CMD_VERSION);
 }
+
+Test(options, strace_flags)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "-f", "--seccomp-bpf", "true"), 0, "%s", err);
+	cr_assert_not(o.follow_forks_split);
+	cr_assert(o.seccomp);
+	cr_assert_eq(o.text.strsize, 32, "strace's default -s");
+	cr_assert_eq(PARSE(&o, &cmd, err, "-ff", "-o", "out", "-s", "7", "-xx", "-qq", "-c", "true"), 0, "%s", err);
+	cr_assert(o.follow_forks_split);
+	cr_assert(o.text.no_pid);
+	cr_assert_eq(o.text.strsize, 7);
+	cr_assert_eq(o.text.xstr, 2);
+	cr_assert(o.quiet);
+	cr_assert(o.text.no_exit_lines);
+	cr_assert(o.count);
+	cr_assert_not(o.text.summary, "-c prints its table instead");
+	cr_assert_eq(PARSE(&o, &cmd, err, "-f", "-f", "-o", "out", "-x", "-q", "true"), 0, "%s", err);
+	cr_assert(o.follow_forks_split, "-f -f is -ff");
+	cr_assert_eq(o.text.xstr, 1);
+	cr_assert_not(o.text.no_exit_lines);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--maps=exit", "true"), 0, "%s", err);
+	cr_assert(o.text.exit_maps);
+}
+
+Test(options, flags_that_cannot_be_honoured_say_why)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "-ff", "true"), -EINVAL);
+	cr_assert(strstr(err, "-ff") && strstr(err, "-o FILE"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-y", "true"), -EINVAL);
+	cr_assert(strstr(err, "-y: not supported:"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--decode-fds=path", "true"), -EINVAL);
+	cr_assert(strstr(err, "--decode-fds: not supported:"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-T", "true"), -EINVAL);
+	cr_assert(strstr(err, "-T: not supported:"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--seccomp-bpf", "--no-seccomp", "true"), -EINVAL);
+	cr_assert(strstr(err, "contradict"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-s", "-1", "true"), -EINVAL);
+	cr_assert(strstr(err, "-s"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "abbrev=none", "true"), -EINVAL);
+	cr_assert(strstr(err, "-e abbrev: not supported"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "signal=SIGNOPE", "true"), -EINVAL);
+	cr_assert(strstr(err, "SIGNOPE"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "event=forks", "true"), -EINVAL);
+	cr_assert(strstr(err, "forks"), "%s", err);
+	cr_assert_null(strchr(err, '\n'));
+}
+
+Test(options, trace_class_without_percent_and_all_but)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=file", "true"), 0, "%s", err);
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")));
+	cr_assert_not(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "kill")));
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=!openat", "true"), 0, "%s", err);
+	cr_assert_not(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")));
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "getppid")),
+		  "a set that starts with ! is everything else (strace)");
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "openat", "true"), 0, "%s", err);
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")), "-e SET is trace=SET");
+}
+
+Test(options, signal_and_event_sets)
+{
+	uint64_t sigs;
+	uint32_t evs;
+	char err[256];
+	cr_assert_eq(pt_options_parse_signals("SIGINT,term,9,SIGRTMIN", &sigs, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sigs, 1ull << (2 - 1) | 1ull << (15 - 1) | 1ull << (9 - 1) | 1ull << (32 - 1));
+	cr_assert_eq(pt_options_parse_signals("!SIGCHLD", &sigs, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sigs, ~(1ull << (17 - 1)));
+	cr_assert_eq(pt_options_parse_signals("none", &sigs, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(sigs, 0);
+	cr_assert_eq(pt_options_parse_events("exec,stop", &evs, err, sizeof(err)), 0, "%s", err);
+	cr_assert(evs & 1u << PT_EV_EXEC);
+	cr_assert(evs & 1u << PT_EV_STOPPED && evs & 1u << PT_EV_CONTINUED);
+	cr_assert_not(evs & 1u << PT_EV_WAIT);
+	cr_assert(evs & 1u << PT_EV_SYSCALL && evs & 1u << PT_EV_START, "not chosen by -e event=");
+	cr_assert_eq(pt_options_parse_events("!wait", &evs, err, sizeof(err)), 0, "%s", err);
+	cr_assert_not(evs & 1u << PT_EV_WAIT);
+	cr_assert(evs & 1u << PT_EV_SPAWN && evs & 1u << PT_EV_REAP);
+}
+
+Test(options, full_text_rule)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "--log", "x", "true"), 0, "%s", err);
+	cr_assert_not(o.full_text, "--log alone keeps the terminal to the summary");
+	cr_assert_eq(PARSE(&o, &cmd, err, "--log", "x", "--text", "true"), 0, "%s", err);
+	cr_assert(o.full_text);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--log", "x", "-v", "true"), 0, "%s", err);
+	cr_assert(o.full_text);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--log", "x", "-o", "y", "true"), 0, "%s", err);
+	cr_assert(o.full_text);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--log", "x", "-e", "trace=openat", "true"), 0, "%s", err);
+	cr_assert(o.full_text);
+}
