@@ -239,3 +239,35 @@ Test(strace_flags, maps_exit_in_the_text)
 	pt_t_assert(&r, m && strstr(m, "[stack]"), "-v lists the regions");
 	pt_t_free(&r);
 }
+
+/* Column (in characters) of needle in the line at s. */
+static long col_of(const char *line, const char *needle)
+{
+	const char *p = strstr(line, needle);
+	const char *nl = strchr(line, '\n');
+	if (!p || (nl && p > nl))
+		return -1;
+	long c = 0;
+	for (const char *q = line; q < p; q++)
+		c += ((unsigned char)*q & 0xc0) != 0x80;
+	return c;
+}
+
+Test(strace_flags, summary_tree_cuts_an_exec_chain_to_the_column)
+{
+	struct pt_t_run r;
+	const char *cmd[] = {"/bin/sh", "-c",
+			     "/bin/sh -c 'exec /bin/true aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'; true", NULL};
+	const char *a[] = {"-e", "event=none", NULL};
+	pt_t_run_cmd(&r, a, cmd);
+	pt_t_assert(&r, r.code == 0, "exit %d", r.code);
+	char *tree = strstr(r.out, "+++ trace done");
+	pt_t_assert(&r, tree && (tree = strchr(tree, '\n')), "no summary");
+	tree++;
+	char *child = strstr(tree, "└─");
+	pt_t_assert(&r, child && strstr(child, "→"), "the child's row shows its exec chain");
+	long root_col = col_of(tree, " exited 0"), child_col = col_of(child, " exited 0");
+	pt_t_assert(&r, root_col > 0 && root_col == child_col, "status columns at %ld and %ld", root_col, child_col);
+	pt_t_assert(&r, col_of(child, "…") > 0 && col_of(child, "…") < child_col, "the label is cut with …");
+	pt_t_free(&r);
+}
