@@ -29,6 +29,13 @@ static void add(struct optset *s, const char *o, size_t len)
 	s->v[s->n++] = strndup(o, len);
 }
 
+static void optset_free(struct optset *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	s->n = 0;
+}
+
 static bool has(const struct optset *s, const char *o)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -141,6 +148,8 @@ Test(manpage, lists_the_options_of_help)
 	for (size_t i = 0; i < man.n; i++)
 		cr_expect(has(&help, man.v[i]), "the man page lists '%s', --help does not", man.v[i]);
 	cr_assert(has(&help, "-e trace") && has(&help, "-ff") && has(&help, "--maps"), "the parser sees them");
+	optset_free(&help);
+	optset_free(&man);
 }
 
 static int sh(const char *cmd, char *out, size_t len)
