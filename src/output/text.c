@@ -99,13 +99,7 @@ static void print_syscall(FILE *f, const struct pt_ev_syscall *s, unsigned xstr)
 	else
 		fprintf(f, "syscall_%d", s->nr);
 	fputc('(', f);
-	for (int i = 0; i < s->nargs; i++) {
-		char c = d && d->sig[i] ? d->sig[i] : 'x';
-		uint64_t v = s->args[i];
-		if (i)
-			fputs(", ", f);
-		pt_textfmt_arg(f, c, v, s->str[i], xstr);
-	}
+	pt_textfmt_args(f, d ? d->sig : NULL, s->nargs, s->args, s->str, xstr);
 	fputs(") = ", f);
 	if (s->err)
 		ret_errno(f, s->err);

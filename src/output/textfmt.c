@@ -9,6 +9,139 @@
 #include "pt/escape.h"
 #include "pt/tables.h"
 #include "pt/util.h"
+#include "pt/util.h"
+
+/* ---- the flag tables (syscalls/arg_flags.def, fcntl_cmds.def) ---- */
+
+enum { AFT_OPEN = 1, AFT_ACCESS, AFT_AT, AFT_PROT, AFT_MAP, AFT_FD };
+
+static const struct {
+	uint8_t table;
+	const char *name;
+	uint64_t value;
+} arg_flags[] = {
+#define AF(table, name, value) {AFT_##table, #name, value},
+#include "arg_flags.def"
+#undef AF
+};
+
+enum fcntl_arg { FA_NONE, FA_INT, FA_FD, FA_OPEN, FA_SIG, FA_PTR };
+
+static const struct {
+	const char *name;
+	uint64_t value;
+	uint8_t arg;            /* enum fcntl_arg */
+} fcntl_cmds[] = {
+#define FCNTL(name, value, arg) {#name, value, FA_##arg},
+#include "fcntl_cmds.def"
+#undef FCNTL
+};
+
+/* strace's printflags: each flag of the table (in its order) whose bits
+ * are all in v, then what is left in hex; none for 0. */
+static void flags_rest(FILE *f, unsigned table, uint64_t v, bool any)
+{
+	for (size_t i = 0; i < PT_N_ELEMENTS(arg_flags) && v; i++)
+		if (arg_flags[i].table == table && (v & arg_flags[i].value) == arg_flags[i].value) {
+			fprintf(f, "%s%s", any ? "|" : "", arg_flags[i].name);
+			v &= ~arg_flags[i].value;
+			any = true;
+		}
+	if (v)
+		fprintf(f, "%s%#" PRIx64, any ? "|" : "", v);
+}
+
+static void flags(FILE *f, unsigned table, uint64_t v, const char *none)
+{
+	if (!v)
+		fputs(none, f);
+	else
+		flags_rest(f, table, v, false);
+}
+
+void pt_textfmt_open_flags(FILE *f, uint64_t v)
+{
+	static const char *const acc[] = {"O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE"};
+	fputs(acc[v & 3], f);
+	flags_rest(f, AFT_OPEN, v & ~(uint64_t)3, true);
+}
+
+static void mmap_flags(FILE *f, uint64_t v)
+{
+	static const char *const type[] = {NULL, "MAP_SHARED", "MAP_PRIVATE", "MAP_SHARED_VALIDATE"};
+	bool any = false;
+	if (v & 3) {
+		fputs(type[v & 3], f);
+		any = true;
+	}
+	v &= ~(uint64_t)3;
+	if (!any && !v)
+		fputs("0", f);
+	else
+		flags_rest(f, AFT_MAP, v, any);
+}
+
+static int fcntl_index(uint64_t cmd)
+{
+	for (size_t i = 0; i < PT_N_ELEMENTS(fcntl_cmds); i++)
+		if (fcntl_cmds[i].value == cmd)
+			return (int)i;
+	return -1;
+}
+
+static void fcntl_cmd(FILE *f, uint64_t v)
+{
+	int i = fcntl_index(v);
+	if (i >= 0)
+		fputs(fcntl_cmds[i].name, f);
+	else
+		fprintf(f, "%#" PRIx64 " /* F_??? */", v);
+}
+
+/* The argument after a fcntl command, as strace prints it (an unknown
+ * command's in hex). */
+static void fcntl_arg(FILE *f, uint64_t cmd, uint64_t v)
+{
+	int i = fcntl_index(cmd);
+	switch (i < 0 ? FA_PTR : fcntl_cmds[i].arg) {
+	case FA_NONE: break;
+	case FA_INT: fprintf(f, "%" PRId64, (int64_t)(int)v); break;
+	case FA_FD: flags(f, AFT_FD, v, "0"); break;
+	case FA_OPEN: pt_textfmt_open_flags(f, v); break;
+	case FA_SIG: pt_textfmt_arg(f, 'S', v, NULL, 0); break;
+	case FA_PTR:
+		if (!v)
+			fputs("NULL", f);
+		else
+			fprintf(f, "%#" PRIx64, v);
+		break;
+	}
+}
+
+void pt_textfmt_args(FILE *f, const char *sig, int nargs, const uint64_t *args, const char *const *str,
+		     unsigned xstr)
+{
+	size_t siglen = sig ? strlen(sig) : 0;
+	for (int i = 0; i < nargs && i < 6; i++) {
+		char c = (size_t)i < siglen ? sig[i] : 'x';
+		if (i > 0 && sig[i - 1] == 'C') {
+			/* fcntl's third argument depends on the command */
+			int k = fcntl_index(args[i - 1]);
+			if (k >= 0 && fcntl_cmds[k].arg == FA_NONE)
+				break;
+			fputs(", ", f);
+			fcntl_arg(f, args[i - 1], args[i]);
+			continue;
+		}
+		/* open's mode only matters, and strace prints it only, with
+		 * O_CREAT or O_TMPFILE (__O_TMPFILE, 020000000) */
+		if (c == 'o' && i > 0 && sig[i - 1] == 'O' && !(args[i - 1] & (0100 | 020000000)))
+			break;
+		if (i)
+			fputs(", ", f);
+		pt_textfmt_arg(f, c, args[i], str ? str[i] : NULL, xstr);
+	}
+}
 
 static bool plain_ascii(const char *s, size_t n)
 {
@@ -42,7 +175,14 @@ void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str, unsigned xst
 	switch (sig) {
 	case 'd': fprintf(f, "%" PRId64, (int64_t)v); break;
 	case 'u': fprintf(f, "%" PRIu64, v); break;
-	case 'o': fprintf(f, "0%" PRIo64, v); break;
+	case 'o': fprintf(f, "%#03" PRIo64, v); break;     /* strace: 000, 0644 */
+	case 'X': fprintf(f, "%#" PRIx64, v); break;       /* strace's %#lx: 0, 0x1000 */
+	case 'O': pt_textfmt_open_flags(f, v); break;
+	case 'A': flags(f, AFT_ACCESS, v, "F_OK"); break;
+	case 'T': flags(f, AFT_AT, v, "0"); break;
+	case 'P': flags(f, AFT_PROT, v, "PROT_NONE"); break;
+	case 'M': mmap_flags(f, v); break;
+	case 'C': fcntl_cmd(f, v); break;
 	case 'f':
 		if ((int)v == -100)
 			fputs("AT_FDCWD", f);

@@ -16,6 +16,14 @@
 void pt_textfmt_str(FILE *f, const char *s, size_t max, unsigned xstr);
 /* One syscall argument by its signature char (syscalls/README.md). */
 void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str, unsigned xstr);
+/* A syscall's arguments by its signature (syscalls/README.md), as strace
+ * prints them: flags by name from syscalls/arg_flags.def, open's mode only
+ * with O_CREAT/O_TMPFILE, fcntl's third argument by its command
+ * (syscalls/fcntl_cmds.def) or not at all.  Runs only for printed lines. */
+void pt_textfmt_args(FILE *f, const char *sig, int nargs, const uint64_t *args, const char *const *str,
+		     unsigned xstr);
+/* open flags: the access mode, then the O_* flags ("O_RDONLY|O_CLOEXEC"). */
+void pt_textfmt_open_flags(FILE *f, uint64_t v);
 /* The maps summary under an exit line (--maps=exit); verbose lists them. */
 void pt_textfmt_exit_maps(FILE *f, const struct pt_maps *m, bool verbose);
 /* The exec anatomy block: ELF/maps table, maps diff, fds, env changes. */
