@@ -58,7 +58,9 @@ struct pt_options {
 enum pt_cmd { PT_CMD_TRACE = 0, PT_CMD_HELP, PT_CMD_VERSION };
 
 /* Parses argv (argv[0] is the program name).  Returns 0 and fills *o and
- * *cmd, or -EINVAL with a one-line message (no newline) in err. */
+ * *cmd, or a one-line message (no newline) in err and -EINVAL for a usage
+ * error (main adds the --help hint) or -EOPNOTSUPP for a strace flag that
+ * cannot be honoured (the message says why). */
 int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt_cmd *cmd,
 		     char *err, size_t errlen);
 /* Adds the syscalls named by a -e trace= value ("execve,%file,!openat"). */

@@ -68,8 +68,8 @@ int main(int argc, char **argv)
 	 * (launch.c), like every other. */
 	signal(SIGXFSZ, SIG_IGN);
 
-	if (pt_options_parse(argc, argv, &o, &cmd, err, sizeof(err)) < 0) {
-		fprintf(stderr, "ptrace-tour: %s\n%s\n", err, PT_OPTIONS_HINT);
+	if ((rc = pt_options_parse(argc, argv, &o, &cmd, err, sizeof(err))) < 0) {
+		fprintf(stderr, "ptrace-tour: %s\n%s", err, rc == -EINVAL ? PT_OPTIONS_HINT "\n" : "");
 		return 2;
 	}
 	if (cmd == PT_CMD_HELP) {

@@ -62,6 +62,17 @@ const char *pt_options_usage(void)
 	return usage_text;
 }
 
+/* A strace flag we cannot honour: one line with the reason, no --help hint. */
+static int refuse(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -EOPNOTSUPP;
+}
+
 static int fail(char *err, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(char *err, size_t len, const char *fmt, ...)
 {
@@ -339,7 +350,7 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 			else if (!strncmp(optarg, "trace=", 6))
 				optarg += 6;
 			else if (strchr(optarg, '='))
-				return fail(err, errlen, "-e %.*s: not supported (ptrace-tour knows trace=, signal= and event=)",
+				return refuse(err, errlen, "-e %.*s: not supported (ptrace-tour knows trace=, signal= and event=)",
 					    (int)(strchr(optarg, '=') - optarg), optarg);
 			/* strace: a bare -e SET is trace=SET */
 			/* fall through */
@@ -364,11 +375,11 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		}
 		case 'y':
 		case OPT_DECODE_FDS:
-			return fail(err, errlen, "%s: not supported: fd paths would need a /proc read at every "
+			return refuse(err, errlen, "%s: not supported: fd paths would need a /proc read at every "
 				    "reported syscall, which the tracer does not do yet",
 				    c == 'y' ? "-y" : "--decode-fds");
 		case 'T':
-			return fail(err, errlen, "-T: not supported: syscall events carry no entry time yet");
+			return refuse(err, errlen, "-T: not supported: syscall events carry no entry time yet");
 		case OPT_SECCOMP_BPF: seccomp_bpf = true; break;
 		case OPT_TEXT: o->text_given = true; break;
 		case 't': tcount++; break;
