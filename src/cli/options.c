@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,8 @@ static const char usage_text[] =
 	"Tracing:\n"
 	"  -e trace=SET         syscalls to report: names and %process %signal %file\n"
 	"                       %desc %network %memory %ipc %creds %clock %all (the %\n"
-	"                       may be left out); !name excludes (default: %process)\n"
+	"                       may be left out), /REGEX, ?name; !name excludes\n"
+	"                       (default: %process)\n"
 	"  -e signal=SET        signal lines to show: names or numbers, all, none, !SIG\n"
 	"  -e event=SET         lifecycle lines to show: spawn exec exec_failed wait\n"
 	"                       signal stop exit reap reparent, all, none, !name\n"
@@ -105,6 +107,23 @@ static void apply_class(long nr, const struct pt_syscall_desc *d, void *arg)
 	struct class_ctx *c = arg;
 	if (!c->mask || (d->classes & c->mask))
 		set_bit(c->set, c->arch, nr, c->on);
+}
+
+struct regex_ctx {
+	struct pt_syscall_set *set;
+	unsigned arch;
+	const regex_t *re;
+	bool on;
+	bool *found;
+};
+
+static void apply_regex(long nr, const struct pt_syscall_desc *d, void *arg)
+{
+	struct regex_ctx *c = arg;
+	if (!regexec(c->re, d->name, 0, NULL, 0)) {
+		set_bit(c->set, c->arch, nr, c->on);
+		*c->found = true;
+	}
 }
 
 static int apply_name(struct pt_syscall_set *set, const char *name, bool on)
@@ -173,6 +192,22 @@ int pt_options_parse_trace(const char *spec, struct pt_syscall_set *set, char *e
 				struct class_ctx c = {set, arch, mask, on};
 				pt_syscall_each(arch, apply_class, &c);
 			}
+		} else if (*tok == '/') {
+			/* strace: /REGEX, the syscalls whose name it matches */
+			regex_t re;
+			if (regcomp(&re, tok + 1, REG_EXTENDED | REG_NOSUB))
+				return fail(err, errlen, "-e trace: bad regular expression '%s'", tok + 1);
+			bool found = false;
+			for (unsigned arch = 0; arch < PT_ARCH__COUNT; arch++) {
+				struct regex_ctx c = {set, arch, &re, on, &found};
+				pt_syscall_each(arch, apply_regex, &c);
+			}
+			regfree(&re);
+			if (!found)
+				return fail(err, errlen, "-e trace: no syscall matches '%s'", tok);
+		} else if (*tok == '?') {
+			/* strace: ?name is no error when unknown */
+			apply_name(set, tok + 1, on);
 		} else if (apply_name(set, tok, on) < 0) {
 			return fail(err, errlen, "-e trace: unknown syscall '%s'", tok);
 		}

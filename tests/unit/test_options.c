@@ -197,6 +197,12 @@ Test(options, trace_class_without_percent_and_all_but)
 	cr_assert_not(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")));
 	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "getppid")),
 		  "a set that starts with ! is everything else (strace)");
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=/^(open|unlink)at$,?nosuchcall", "true"), 0, "%s", err);
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")));
+	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "unlinkat")));
+	cr_assert_not(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "open")));
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=/^nomatch", "true"), -EINVAL);
+	cr_assert(strstr(err, "no syscall matches"), "%s", err);
 	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "openat", "true"), 0, "%s", err);
 	cr_assert(pt_set_has(&o.trace, PT_ARCH_X86_64, pt_syscall_nr(PT_ARCH_X86_64, "openat")), "-e SET is trace=SET");
 }
