@@ -1,8 +1,8 @@
 /* Decoded syscall arguments, line for line as strace prints them: the
  * decode_calls tracee (the calls of tests/unit/test_argfmt.c, made for
  * real) runs under strace and under ptrace-tour, and the argument lists
- * must match, addresses aside.  Skipped until the syscall tables give
- * these calls the decoder signatures (syscalls/README.md: O A T P M C X). */
+ * must match, addresses aside.  Skipped if the syscall tables lose the
+ * decoder signatures (syscalls/README.md: O A T P M C X). */
 #include <criterion/criterion.h>
 #include <ctype.h>
 #include <stdio.h>
