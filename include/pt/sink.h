@@ -114,17 +114,13 @@ struct pt_text_opts {
 	bool no_exit_lines; /* -qq: no "+++ exited" lines */
 	bool no_pid;        /* -ff: one file per process, no "[pid N]" prefix */
 	uint8_t xstr;       /* 0; 1 (-x): a string with a non-ASCII byte all in \xHH; 2 (-xx): every string */
-	unsigned strsize;   /* -s: argv strings cut after this many bytes ("...") */
-	/* -e event=: lifecycle kinds shown (bit 1 << PT_EV_x); start, end and
-	 * syscall lines are not filtered here. */
-	uint32_t events;
-	/* -e signal=: signals shown, bit sig-1 (1..64). */
-	uint64_t signals;
+	unsigned strsize;   /* -s: argv strings cut after this many bytes ("..."); 0: whole */
+	/* -e event=: lifecycle kinds hidden (bit 1 << PT_EV_x); start, end and
+	 * syscall lines are not filtered here.  Zero (a zeroed struct) shows all. */
+	uint32_t events_hidden;
+	/* -e signal=: signals hidden, bit sig-1 (1..64). */
+	uint64_t signals_hidden;
 };
-
-/* Every kind and every signal shown: the defaults of events and signals. */
-#define PT_TEXT_ALL_EVENTS UINT32_MAX
-#define PT_TEXT_ALL_SIGNALS UINT64_MAX
 
 /* Constructors; each returns NULL with errno set on failure.  fp is not
  * closed by the sink unless owns_fp. */

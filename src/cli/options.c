@@ -351,8 +351,6 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 	o->summary = -1;
 	o->stack_depth = 32;
 	o->text.strsize = 32;       /* strace's default */
-	o->text.events = PT_TEXT_ALL_EVENTS;
-	o->text.signals = PT_TEXT_ALL_SIGNALS;
 	*cmd = PT_CMD_TRACE;
 	bool trace_given = false, seccomp_bpf = false;
 	int tcount = 0, fcount = 0, qcount = 0, xcount = 0;
@@ -369,15 +367,19 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		case 'e':
 			o->e_given = true;
 			if (!strncmp(optarg, "signal=", 7) || !strncmp(optarg, "signals=", 8)) {
-				int rc = pt_options_parse_signals(strchr(optarg, '=') + 1, &o->text.signals, err, errlen);
+				uint64_t shown;
+				int rc = pt_options_parse_signals(strchr(optarg, '=') + 1, &shown, err, errlen);
 				if (rc < 0)
 					return rc;
+				o->text.signals_hidden = ~shown;
 				break;
 			}
 			if (!strncmp(optarg, "event=", 6)) {
-				int rc = pt_options_parse_events(optarg + 6, &o->text.events, err, errlen);
+				uint32_t shown;
+				int rc = pt_options_parse_events(optarg + 6, &shown, err, errlen);
 				if (rc < 0)
 					return rc;
+				o->text.events_hidden = ~shown;
 				break;
 			}
 			if (!strncmp(optarg, "t=", 2))
@@ -403,8 +405,8 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		case 's': {
 			errno = 0;
 			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || *optarg == '-' || v > 1048576)
-				return fail(err, errlen, "-s: expected a string size 0..1048576, got '%s'", optarg);
+			if (errno || *end || !*optarg || *optarg == '-' || v < 1 || v > 1048576)
+				return fail(err, errlen, "-s: expected a string size 1..1048576, got '%s'", optarg);
 			o->text.strsize = (unsigned)v;
 			break;
 		}

@@ -208,7 +208,7 @@ static void text_exec(struct text *t, FILE *f, const struct pt_event *ev)
 		if (i)
 			fputs(", ", f);
 		if (x->argv[i])     /* -s cuts argv strings, not the path (strace) */
-			pt_textfmt_str(f, x->argv[i], t->o.strsize, t->o.xstr);
+			pt_textfmt_str(f, x->argv[i], t->o.strsize ? t->o.strsize : SIZE_MAX, t->o.xstr);
 		else
 			fputs("NULL", f);
 	}
@@ -349,7 +349,7 @@ static bool shown(const struct text *t, const struct pt_event *ev)
 		return true;
 	case PT_EV_SIGNAL:
 		if (ev->u.signal.sig >= 1 && ev->u.signal.sig <= 64 &&
-		    !(t->o.signals >> (ev->u.signal.sig - 1) & 1))
+		    (t->o.signals_hidden >> (ev->u.signal.sig - 1) & 1))
 			return false;
 		break;
 	case PT_EV_EXIT:
@@ -366,7 +366,7 @@ static bool shown(const struct text *t, const struct pt_event *ev)
 	case PT_EV_REPARENT:
 		break;
 	}
-	return (unsigned)ev->kind < 32 && (t->o.events >> ev->kind & 1);
+	return (unsigned)ev->kind >= 32 || !(t->o.events_hidden >> ev->kind & 1);
 }
 
 /* A WNOHANG wait that found no child to report: a poll. */
