@@ -44,7 +44,7 @@ struct pt_elf_cache_stats {
 };
 
 /* max_entries 0 means the default, 256. NULL when out of memory. */
-struct pt_elf_cache *pt_elf_cache_create(size_t max_entries);
+struct pt_elf_cache *pt_elf_cache_new(size_t max_entries);
 void pt_elf_cache_destroy(struct pt_elf_cache *c);
 /* path may be "/proc/PID/exe": it is opened (following the magic link even
  * to a deleted file) and fstat'ed.  Same return rules as pt_elf_read_fd.

@@ -392,7 +392,7 @@ struct pt_elf_cache {
 	struct pt_elf_cache_stats st;
 };
 
-struct pt_elf_cache *pt_elf_cache_create(size_t max_entries)
+struct pt_elf_cache *pt_elf_cache_new(size_t max_entries)
 {
 	struct pt_elf_cache *c = calloc(1, sizeof(*c));
 	if (!max_entries)

@@ -115,7 +115,7 @@ int pt_seccomp_build(const struct pt_syscall_set *set, struct pt_filter **out)
 	*out = f;
 	f = NULL;
 out:
-	pt_seccomp_free(f);
+	pt_seccomp_destroy(f);
 	return rc;
 }
 
@@ -124,7 +124,7 @@ int pt_seccomp_load(struct pt_filter *f)
 	return seccomp_load(f->ctx);
 }
 
-void pt_seccomp_free(struct pt_filter *f)
+void pt_seccomp_destroy(struct pt_filter *f)
 {
 	if (!f)
 		return;

@@ -23,7 +23,7 @@ struct pt_filter;
 int pt_seccomp_build(const struct pt_syscall_set *set, struct pt_filter **out);
 /* Loads it into the calling process (the child, just before exec). */
 int pt_seccomp_load(struct pt_filter *f);
-void pt_seccomp_free(struct pt_filter *f);
+void pt_seccomp_destroy(struct pt_filter *f);
 /* Whether nr must stop the tracee: clone/fork/vfork/exit arrive as ptrace
  * events and never need a trap. */
 bool pt_seccomp_needs_trap(enum pt_arch arch, long nr);

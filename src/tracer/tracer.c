@@ -49,7 +49,7 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 		rc = -ENOMEM;
 		goto out;
 	}
-	T.elf_cache = pt_elf_cache_create(0);
+	T.elf_cache = pt_elf_cache_new(0);
 	if (!T.elf_cache) {
 		rc = -ENOMEM;
 		goto out;
@@ -116,11 +116,11 @@ out:
 	/* Paths that know more said it; the rest (ENOMEM) still get a reason. */
 	if (rc < 0 && errlen && !err[0])
 		snprintf(err, errlen, "%s", strerror(-rc));
-	pt_seccomp_free(filter);
+	pt_seccomp_destroy(filter);
 	if (T.elf_cache)
 		pt_elf_cache_destroy(T.elf_cache);
 	pt_tasks_free(&T.tasks);
 	pt_arena_free(&T.arena);
-	pt_unwind_free(T.unw);
+	pt_unwind_destroy(T.unw);
 	return rc;
 }

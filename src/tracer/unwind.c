@@ -173,7 +173,7 @@ struct pt_unwinder *pt_unwind_new(unsigned max_depth)
 		goto fail;
 	return u;
 fail:
-	pt_unwind_free(u);
+	pt_unwind_destroy(u);
 	errno = ENOMEM;
 	return NULL;
 }
@@ -185,7 +185,7 @@ static void space_destroy(struct space *s)
 	free(s);
 }
 
-void pt_unwind_free(struct pt_unwinder *u)
+void pt_unwind_destroy(struct pt_unwinder *u)
 {
 	if (!u)
 		return;

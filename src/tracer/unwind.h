@@ -28,7 +28,7 @@ struct pt_unwinder;
  * with errno ENOMEM, or EINVAL for max_depth > PT_UNWIND_MAX_DEPTH. */
 struct pt_unwinder *pt_unwind_new(unsigned max_depth);
 /* Destroys every address space and cached map; NULL is a no-op. */
-void pt_unwind_free(struct pt_unwinder *u);
+void pt_unwind_destroy(struct pt_unwinder *u);
 
 /* The user stack of task tid (of process tgid), innermost frame first.  tid
  * must be in a ptrace-stop of ours (any kind).  The stack, its frames and

@@ -800,7 +800,7 @@ static void settle(const char *path)
 
 Test(elfinfo, cache)
 {
-	struct pt_elf_cache *c = pt_elf_cache_create(2);
+	struct pt_elf_cache *c = pt_elf_cache_new(2);
 	struct pt_elf_cache_stats st;
 	struct pt_elf_info e1, e2;
 	char a[PATH_MAX], b[PATH_MAX], d[PATH_MAX], txt[PATH_MAX];
@@ -887,7 +887,7 @@ Test(elfinfo, cache)
  * the ctime tells, and it must. */
 Test(elfinfo, cache_same_size_rewrite_with_mtime_restored)
 {
-	struct pt_elf_cache *c = pt_elf_cache_create(4);
+	struct pt_elf_cache *c = pt_elf_cache_new(4);
 	struct pt_elf_cache_stats st, st2;
 	struct pt_elf_info e1;
 	struct stat st0, st1;
@@ -938,7 +938,7 @@ Test(elfinfo, cache_same_size_rewrite_with_mtime_restored)
 
 Test(elfinfo, cache_proc_exe)
 {
-	struct pt_elf_cache *c = pt_elf_cache_create(0);
+	struct pt_elf_cache *c = pt_elf_cache_new(0);
 	struct pt_elf_cache_stats st;
 	struct pt_elf_info e1, e2;
 	cr_assert_eq(pt_elf_cache_get(c, "/proc/self/exe", &arena, &e1), 0);

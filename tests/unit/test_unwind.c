@@ -57,7 +57,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	pt_unwind_free(unw);
+	pt_unwind_destroy(unw);
 	unw = NULL;
 	pt_arena_free(&arena);
 	free(dump_buf);
@@ -343,7 +343,7 @@ Test(unwind, depth_limit)
 	struct pt_unwinder *u32 = pt_unwind_new(0);
 	cr_assert_not_null(u32);
 	const struct pt_stack *full = pt_unwind_capture(u32, pid, pid, &arena);
-	pt_unwind_free(u32);
+	pt_unwind_destroy(u32);
 	cr_assert(full && full->n > 3 && full->n <= PT_UNWIND_DEFAULT_DEPTH, "%s", dump(full));
 	for (size_t i = 0; i < 3; i++)
 		cr_assert_eq(st->frames[i].ip, full->frames[i].ip);
