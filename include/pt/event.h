@@ -140,8 +140,9 @@ struct pt_exec_layout {     /* where the image really landed, from /proc/PID/aux
 struct pt_fd {
 	int fd;
 	const char *target;     /* readlink of /proc/PID/fd/N: a path, "pipe:[123]"... */
-	uint64_t pos;
+	uint64_t pos;           /* pos and flags: only when has_info (fdinfo read, -v) */
 	uint32_t flags;         /* open flags from fdinfo (octal there) */
+	bool has_info;
 	bool cloexec;
 	bool leaked;            /* open across exec, not 0/1/2, no O_CLOEXEC */
 };

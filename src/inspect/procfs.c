@@ -735,8 +735,8 @@ static int cmp_int(const void *a, const void *b)
  * ascending order, so these are the lowest. */
 #define PT_FDS_SCAN_MAX 65536
 
-int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct pt_fd **out,
-		       size_t *n)
+static int read_fds(pid_t pid, struct pt_arena *a, size_t max, bool info, const struct pt_fd **out,
+		    size_t *n)
 {
 	int ret = 0, dfd = -1, ifd = -1;
 	DIR *d = NULL;
@@ -752,8 +752,8 @@ int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct p
 		dfd = -1;
 		goto out;
 	}
-	ifd = open_proc(pid, "fdinfo", O_RDONLY | O_DIRECTORY);
-	if (ifd < 0) {
+	ifd = info ? open_proc(pid, "fdinfo", O_RDONLY | O_DIRECTORY) : -1;
+	if (info && ifd < 0) {
 		ret = ifd;
 		ifd = -1;
 		goto out;
@@ -802,26 +802,28 @@ int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct p
 		goto out;
 	}
 	for (size_t i = 0; i < nnums && k < keep; i++) {
-		char name[16], target[PATH_MAX], info[1024];
-		uint64_t pos;
-		uint32_t flags;
+		char name[16], target[PATH_MAX], info_buf[1024];
+		uint64_t pos = 0;
+		uint32_t flags = 0;
 		snprintf(name, sizeof(name), "%d", nums[i]);
 		ssize_t r = readlinkat(dirfd(d), name, target, sizeof(target));
 		if (r < 0)
 			continue; /* closed meanwhile */
-		int fd = openat(ifd, name, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		/* pos and flags are the first lines, and one read returns at
-		 * least the first record: no need to read a long fdinfo (epoll,
-		 * inotify) to its end.  This runs for every fd at every exec. */
-		ssize_t ilen;
-		do
-			ilen = read(fd, info, sizeof(info));
-		while (ilen < 0 && errno == EINTR);
-		close(fd);
-		if (ilen <= 0 || pt_procfs_parse_fdinfo(info, (size_t)ilen, &pos, &flags))
-			continue;
+		if (info) {
+			int fd = openat(ifd, name, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue;
+			/* pos and flags are the first lines, and one read returns
+			 * at least the first record: no need to read a long fdinfo
+			 * (epoll, inotify) to its end. */
+			ssize_t ilen;
+			do
+				ilen = read(fd, info_buf, sizeof(info_buf));
+			while (ilen < 0 && errno == EINTR);
+			close(fd);
+			if (ilen <= 0 || pt_procfs_parse_fdinfo(info_buf, (size_t)ilen, &pos, &flags))
+				continue;
+		}
 		v[k].fd = nums[i];
 		v[k].target = pt_arena_strndup(a, target, (size_t)r);
 		if (!v[k].target) {
@@ -830,7 +832,9 @@ int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct p
 		}
 		v[k].pos = pos;
 		v[k].flags = flags;
-		v[k].cloexec = (flags & O_CLOEXEC) != 0;
+		v[k].has_info = info;
+		/* without fdinfo: after an exec, by construction */
+		v[k].cloexec = info && (flags & O_CLOEXEC) != 0;
 		v[k].leaked = !v[k].cloexec && nums[i] > 2;
 		k++;
 	}
@@ -845,6 +849,18 @@ out:
 	if (ifd >= 0)
 		close(ifd);
 	return ret;
+}
+
+int pt_procfs_read_fds(pid_t pid, struct pt_arena *a, size_t max, const struct pt_fd **out,
+		       size_t *n)
+{
+	return read_fds(pid, a, max, true, out, n);
+}
+
+int pt_procfs_read_fds_after_exec(pid_t pid, struct pt_arena *a, size_t max, const struct pt_fd **out,
+				  size_t *n)
+{
+	return read_fds(pid, a, max, false, out, n);
 }
 
 /* ---- environ ---- */

@@ -238,8 +238,10 @@ static void jdetail(struct pt_buf *f, const struct pt_exec_detail *d)
 		pt_buf_i64(f, x->fd);
 		pt_buf_puts(f, ",\"target\":");
 		jstr(f, x->target);
-		jint(f, "pos", (int64_t)x->pos);
-		jint(f, "flags", x->flags);
+		if (x->has_info) {  /* fdinfo is read only with -v */
+			jint(f, "pos", (int64_t)x->pos);
+			jint(f, "flags", x->flags);
+		}
 		pt_buf_puts(f, x->cloexec ? ",\"cloexec\":true" : ",\"cloexec\":false");
 		pt_buf_puts(f, x->leaked ? ",\"leaked\":true}" : ",\"leaked\":false}");
 	}

@@ -377,6 +377,7 @@ static void get_fds(struct pctx *c, json_object *o, struct pt_exec_detail *d)
 		json_object *e = json_object_array_get_idx(a, i);
 		v[i].fd = (int)get_int(c, e, "fd", true, 0, INT_MAX, 0);
 		v[i].target = get_str(c, e, "target", true);
+		v[i].has_info = json_object_object_get_ex(e, "pos", NULL);
 		v[i].pos = get_u64(c, e, "pos", false);
 		v[i].flags = (uint32_t)get_int(c, e, "flags", false, 0, UINT32_MAX, 0);
 		v[i].cloexec = get_bool(c, e, "cloexec");

@@ -118,7 +118,11 @@ const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct
 	bool auxv_ok = !d->elf.error && (d->elf.elf_class == 64 ? pt_procfs_read_auxv(t->tid, &auxv) == 0
 								  : pt_procfs_read_auxv32(t->tid, &auxv) == 0);
 	pt_elf_place(&d->elf, auxv_ok ? &auxv : NULL, &d->maps_after, d->exe, &d->layout);
-	if (pt_procfs_read_fds(t->tid, a, PT_PROCFS_FDS_MAX, &d->fds, &d->nfds) < 0) {
+	/* fdinfo (pos, flags) costs an open, a read and a close per fd, each a
+	 * cold /proc lookup of a new pid: only when -v asks for it.  cloexec
+	 * and leaked need none of it right after an exec. */
+	if ((T->opt->text.verbose ? pt_procfs_read_fds(t->tid, a, PT_PROCFS_FDS_MAX, &d->fds, &d->nfds)
+				  : pt_procfs_read_fds_after_exec(t->tid, a, PT_PROCFS_FDS_MAX, &d->fds, &d->nfds)) < 0) {
 		d->fds = NULL;
 		d->nfds = 0;
 	}

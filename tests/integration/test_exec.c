@@ -2,6 +2,7 @@
  * map holds the file where the facts say, fds and env are reported. */
 #include <criterion/criterion.h>
 #include <elf.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,46 @@ Test(exec, fds_leaked_across_exec)
 	pt_t_assert(&r, pt_t_bool(fd7, "leaked") == 1, "fd 7 is leaked: %s", pt_t_json(fd7));
 	pt_t_assert(&r, !strcmp(pt_t_str(fd7, "target"), "/dev/null"), "fd 7 target: %s", pt_t_json(fd7));
 	pt_t_assert(&r, r.out && strstr(r.out, "LEAKED"), "the text output flags the leak");
+}
+
+/* The default mode lists the fds without reading fdinfo: the same fds,
+ * targets, cloexec and leaked as -v (which reads fdinfo), and pos/flags
+ * only with -v (docs/trace-format.md). */
+static json_object *exec_fds_of(struct pt_t_run *r, const char *const *tool_args)
+{
+	pt_t_run(r, tool_args, "exec_fds", NULL);
+	pt_t_check_log(r);
+	json_object *ex = pt_t_exec_named(r, "true");
+	pt_t_assert(r, ex != NULL, "no exec of true");
+	json_object *fds = pt_t_get(ex, "fds");
+	pt_t_assert(r, fds != NULL && json_object_array_length(fds) > 0, "no fds");
+	return fds;
+}
+
+Test(exec, fds_without_fdinfo_keep_the_facts)
+{
+	struct pt_t_run d, v;
+	json_object *fd = exec_fds_of(&d, NULL), *fv = exec_fds_of(&v, (const char *[]){"-v", NULL});
+	size_t n = json_object_array_length(fd);
+	pt_t_assert(&d, n == json_object_array_length(fv), "%zu fds by default, %zu with -v", n,
+		    json_object_array_length(fv));
+	for (size_t i = 0; i < n; i++) {
+		json_object *a = json_object_array_get_idx(fd, i), *b = json_object_array_get_idx(fv, i);
+		pt_t_assert(&d, pt_t_int(a, "fd", -1) == pt_t_int(b, "fd", -2), "fd %s vs %s", pt_t_json(a), pt_t_json(b));
+		/* stdout/stderr are files in each run's own temporary directory */
+		const char *ta = pt_t_str(a, "target"), *tb = pt_t_str(b, "target");
+		const char *ba = strrchr(ta, '/'), *bb = strrchr(tb, '/');
+		pt_t_assert(&d, !strcmp(ba ? ba : ta, bb ? bb : tb), "target %s vs %s", pt_t_json(a), pt_t_json(b));
+		pt_t_assert(&d, pt_t_bool(a, "cloexec") == 0 && pt_t_bool(b, "cloexec") == 0,
+			    "open across exec: no cloexec %s %s", pt_t_json(a), pt_t_json(b));
+		pt_t_assert(&d, pt_t_bool(a, "leaked") == pt_t_bool(b, "leaked"), "leaked %s vs %s", pt_t_json(a),
+			    pt_t_json(b));
+		pt_t_assert(&d, !pt_t_has(a, "pos") && !pt_t_has(a, "flags"), "pos/flags only with -v: %s", pt_t_json(a));
+		pt_t_assert(&v, pt_t_has(b, "pos") && pt_t_has(b, "flags"), "-v keeps pos/flags: %s", pt_t_json(b));
+		pt_t_assert(&v, !(pt_t_int(b, "flags", 0) & O_CLOEXEC), "fdinfo agrees: no O_CLOEXEC %s", pt_t_json(b));
+	}
+	pt_t_free(&d);
+	pt_t_free(&v);
 }
 
 Test(exec, env_diff_of_a_wrapper)

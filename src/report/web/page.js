@@ -424,7 +424,7 @@ function execSection(e) {
     const leaks = e.fds.filter((f) => f.leaked).length;
     s.append(el('details', { open: leaks > 0 }, el('summary', null, 'inherited fds (' + e.fds.length + (leaks ? ', ' + leaks + ' leaked' : '') + ')'),
       table(['fd', 'target', 'pos', 'flags', 'cloexec', ''],
-        e.fds.map((f) => [f.fd, f.target, f.pos, openFlags(f.flags), f.cloexec ? 'yes' : 'no', f.leaked ? 'LEAKED' : '']),
+        e.fds.map((f) => [f.fd, f.target, f.pos === undefined ? '' : f.pos, f.flags === undefined ? '' : openFlags(f.flags), f.cloexec ? 'yes' : 'no', f.leaked ? 'LEAKED' : '']),
         (i) => e.fds[i].leaked ? 'leak' : '')));
   }
   if (e.env) {
