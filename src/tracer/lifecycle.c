@@ -127,21 +127,19 @@ static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 		pt_proc_remove(&T->tasks, p);
 		return;
 	}
-	if (proc_exists(p->tgid))
-		return;     /* a zombie, until the parent's wait reports it */
-	/* Gone already: the kernel reaped it because the parent ignores SIGCHLD
-	 * (visible in /proc) or set SA_NOCLDWAIT (not visible), or a wait the
-	 * parent was blocked in took it.  Only that wait's return can tell the
-	 * last two apart, so with a wait in flight we decide when it returns. */
-	struct pt_proc_status st;
-	bool ignores = pt_procfs_read_status(parent->tgid, &st) == 0 && (st.sig_ign & (1ull << (SIGCHLD - 1)));
+	/* The parent is blocked in a wait: its return says who reaped the
+	 * child (it did, or the kernel did), so decide then, without reading
+	 * /proc now: the usual fork+exec+wait pays no /proc read per death. */
 	struct wait_scan w = {parent, false};
-	if (!ignores)
-		pt_tasks_each(&T->tasks, find_waiter, &w);
+	pt_tasks_each(&T->tasks, find_waiter, &w);
 	if (w.waiting) {
-		p->gone = true;
+		p->wait_pending = true;
 		return;
 	}
+	if (proc_exists(p->tgid))
+		return;     /* a zombie, until the parent's wait reports it */
+	/* Gone already, with no wait in flight: the kernel reaped it, because
+	 * the parent ignores SIGCHLD or set SA_NOCLDWAIT. */
 	emit_reap(T, p, 0, true);
 	pt_proc_remove(&T->tasks, p);
 }
@@ -150,16 +148,26 @@ void pt_lifecycle_on_wait_done(struct pt_tracer *T, pid_t waiter_tgid, pid_t rea
 {
 	if (reaped > 0)
 		on_reaped(T, waiter_tgid, reaped);
+}
+
+void pt_lifecycle_before_wait_event(struct pt_tracer *T, pid_t waiter_tgid, pid_t reaped)
+{
 	struct pt_proc *parent = pt_proc_find(&T->tasks, waiter_tgid);
 	if (!parent)
 		return;
-	/* The wait returned without them: the kernel had reaped them. */
+	/* The wait returned without them.  Still in /proc: a zombie, for a
+	 * later wait.  Gone: the kernel had reaped them (SIGCHLD ignored or
+	 * SA_NOCLDWAIT), which only this return could tell from a reaping by
+	 * the wait itself. */
 	struct pt_proc *c = parent->first_child;
 	while (c) {
 		struct pt_proc *next = c->next_sibling;
-		if (c->gone) {
-			emit_reap(T, c, 0, true);
-			pt_proc_remove(&T->tasks, c);
+		if (c->dead && c->tgid != reaped && c->wait_pending) {
+			c->wait_pending = false;
+			if (!proc_exists(c->tgid)) {
+				emit_reap(T, c, 0, true);
+				pt_proc_remove(&T->tasks, c);
+			}
 		}
 		c = next;
 	}

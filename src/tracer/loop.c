@@ -181,10 +181,14 @@ static pid_t wait_report(struct stop *s, int options)
  * gets one stop handled per round.  A task reports once until restarted,
  * so a round holds at most one report per task. */
 #define PT_ROUND_MAX 256
+/* Rounds without draining before one drains anyway (see next_event). */
+#define PT_DRAIN_EVERY 8
 
 struct round {
 	struct stop v[PT_ROUND_MAX];
 	size_t n, next;
+	bool busy;              /* the last drain found more reports */
+	unsigned undrained;     /* rounds since the last drain */
 };
 
 static struct stop next_event(struct pt_tracer *T, struct round *q)
@@ -212,11 +216,18 @@ static struct stop next_event(struct pt_tracer *T, struct round *q)
 			return s;   /* ECHILD: no tracee left */
 	}
 	/* Only ask again when others are likely waiting: with one task the
-	 * extra WNOHANG call would be pure cost. */
-	if (T->tasks.tids.count > 1) {
+	 * extra WNOHANG call would be pure cost, and so it is when the last
+	 * drain came back empty (a fork+exec+wait chain: one task runs at a
+	 * time, each round would end in a WNOHANG that returns 0).  Tasks
+	 * that stop all the time make drains find reports, which keeps them
+	 * on; a task that starts to compete waits at most PT_DRAIN_EVERY
+	 * rounds for the next drain to see it. */
+	if (T->tasks.tids.count > 1 && (q->busy || ++q->undrained >= PT_DRAIN_EVERY)) {
 		struct stop more;
+		q->undrained = 0;
 		while (q->n < PT_ROUND_MAX && (more.pid = wait_report(&more, __WALL | WNOHANG)) > 0)
 			q->v[q->n++] = more;
+		q->busy = q->n > 0;
 	}
 	return s;
 }

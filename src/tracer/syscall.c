@@ -129,6 +129,7 @@ static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool
 	pid_t child = w->child;
 	if (T->unw)
 		ev.stack = pt_unwind_capture(T->unw, t->tid, tgid, &T->arena);
+	pt_lifecycle_before_wait_event(T, tgid, reaped ? child : 0);
 	pt_tracer_emit(T, &ev, t->tid, tgid);
 	pt_lifecycle_on_wait_done(T, tgid, reaped ? child : 0);
 }

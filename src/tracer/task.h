@@ -90,7 +90,7 @@ struct pt_proc {
 	int ntasks;                 /* tasks attached: references to this record */
 	bool removed;               /* out of the table, alive only for its tasks */
 	bool dead;                  /* the leader reported death: a zombie or gone */
-	bool gone;                  /* dead and already out of /proc: reaped by a wait in flight, or by the kernel */
+	bool wait_pending;          /* dead while its parent was in a wait: settled when that wait returns */
 	bool exit_events;           /* its tasks report PTRACE_EVENT_EXIT */
 	uint64_t died_ns;
 	struct pt_wstatus status;   /* how it ended, once dead */

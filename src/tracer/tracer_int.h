@@ -182,6 +182,10 @@ void pt_syscall_on_exit(struct pt_tracer *T, struct pt_task *t, int64_t rval, bo
 /* lifecycle.c: deaths, zombies, reaping, orphans. */
 void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status);
 /* After any wait of waiter returned (reaped: the pid it consumed, or 0). */
+/* A wait of waiter_tgid returned (reaped: the child it consumed, or 0):
+ * before its event, the children the kernel reaped meanwhile; after it,
+ * the reaping by the wait itself. */
+void pt_lifecycle_before_wait_event(struct pt_tracer *T, pid_t waiter_tgid, pid_t reaped);
 void pt_lifecycle_on_wait_done(struct pt_tracer *T, pid_t waiter_tgid, pid_t reaped);
 void pt_lifecycle_finish(struct pt_tracer *T);
 
