@@ -290,6 +290,7 @@ void pt_lifecycle_on_death(struct pt_tracer *T, struct pt_task *t, int status)
 	pt_task_remove(&T->tasks, t);
 	if (!leader)
 		return;
+	T->nprocs_ended++;
 	if (T->unw)
 		pt_unwind_forget(T->unw, p->tgid);
 	/* The leader's death is reported after every other thread's: the whole

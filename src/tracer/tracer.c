@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "emit.h"
@@ -27,6 +28,17 @@ static void print_stats(const struct pt_tracer *T)
 			total += T->stops[i];
 	}
 	fprintf(stderr, " total=%llu\n", (unsigned long long)total);
+	/* The tracer's own CPU (RUSAGE_SELF: the tracees are not in it), the
+	 * cost of tracing that wall time on a loaded machine hides. */
+	struct rusage ru;
+	if (getrusage(RUSAGE_SELF, &ru) == 0) {
+		uint64_t user = (uint64_t)ru.ru_utime.tv_sec * 1000000 + (uint64_t)ru.ru_utime.tv_usec;
+		uint64_t sys = (uint64_t)ru.ru_stime.tv_sec * 1000000 + (uint64_t)ru.ru_stime.tv_usec;
+		fprintf(stderr, "ptrace-tour: tracer cpu: user=%.6fs sys=%.6fs total=%.6fs processes=%llu per-process=%.1fus\n",
+			(double)user / 1e6, (double)sys / 1e6, (double)(user + sys) / 1e6,
+			(unsigned long long)T->nprocs_ended,
+			T->nprocs_ended ? (double)(user + sys) / (double)T->nprocs_ended : 0.0);
+	}
 }
 
 int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char *path, int *exit_status,

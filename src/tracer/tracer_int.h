@@ -46,6 +46,7 @@ struct pt_tracer {
 	unsigned long popts;        /* PTRACE_O_* every task starts with */
 	pid_t root;
 	pid_t self;                 /* getpid(), once */
+	uint64_t nprocs_ended;      /* processes whose leader's death we saw (--stats) */
 	bool root_done;
 	bool root_execd;            /* the root's first exec happened (before it: our launcher's code) */
 	struct pt_wstatus root_status;

@@ -245,6 +245,28 @@ Test(exec, fds_without_fdinfo_keep_the_facts)
 	pt_t_free(&v);
 }
 
+/* --stats also gives the tracer's own CPU time and its CPU per traced
+ * process (fork_wait: the root and its child). */
+Test(exec, stats_print_tracer_cpu)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, (const char *[]){"--stats", NULL}, "fork_wait", NULL);
+	pt_t_check_log(&r);
+	char *err = pt_t_read_file(r.stderr_path, NULL);
+	const char *line = err ? strstr(err, "ptrace-tour: tracer cpu: ") : NULL;
+	pt_t_assert(&r, line != NULL, "no tracer cpu line in stderr: %s", err ? err : "(unreadable)");
+	double user = -1, sys = -1, total = -1, per = -1;
+	unsigned long long procs = 0;
+	int n = sscanf(line, "ptrace-tour: tracer cpu: user=%lfs sys=%lfs total=%lfs processes=%llu per-process=%lfus",
+		       &user, &sys, &total, &procs, &per);
+	pt_t_assert(&r, n == 5, "unparsable: %s", line);
+	pt_t_assert(&r, user >= 0 && sys >= 0 && total > 0 && total >= user + sys - 1e-5, "times: %s", line);
+	pt_t_assert(&r, procs == 2, "fork_wait is 2 processes: %s", line);
+	pt_t_assert(&r, per > 0 && per <= total * 1e6 / 2 + 1, "per-process: %s", line);
+	free(err);
+	pt_t_free(&r);
+}
+
 Test(exec, env_diff_of_a_wrapper)
 {
 	struct pt_t_run r;
