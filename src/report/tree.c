@@ -17,8 +17,9 @@
 
 #include "model.h"
 
-/* Columns kept for the label: wider labels (an exec chain) are cut to it,
- * so the columns after it stay aligned. */
+/* Columns kept for the label after the pid: wider labels (an exec chain)
+ * are cut to it, so the columns after it stay aligned.  Counted from after
+ * the pid, so the cut does not move with the number of digits of a pid. */
 #define LABEL_MAX_COLS 60
 /* Per image of a process. */
 #define ARGV_COLS 40
@@ -132,9 +133,11 @@ static int line(struct pt_mproc *p, size_t depth, const bool *last, void *arg)
 	char status[64], life[32];
 	t->label.len = t->rest.len = 0;
 	prefix(&t->label, depth, last);
+	size_t before_pid = t->label.len;
 	pt_buf_printf(&t->label, "%d ", (int)p->pid);
+	size_t pid_cols = t->label.len - before_pid;
 	describe(&t->label, p);
-	pt_buf_cut(&t->label, 0, LABEL_MAX_COLS);
+	pt_buf_cut(&t->label, 0, LABEL_MAX_COLS + pid_cols);
 	pt_fmt_status(m, p, status, sizeof(status));
 	notes(t, &t->rest, p);
 	if (t->label.oom || t->rest.oom)
@@ -142,7 +145,7 @@ static int line(struct pt_mproc *p, size_t depth, const bool *last, void *arg)
 	size_t cols = pt_text_cols(t->label.s, t->label.len);
 	if (t->measure) {
 		if (cols > t->label_cols)
-			t->label_cols = cols < LABEL_MAX_COLS ? cols : LABEL_MAX_COLS;
+			t->label_cols = cols;   /* bounded by the cut above */
 		if (strlen(status) > t->status_cols)
 			t->status_cols = strlen(status);
 		return 0;
