@@ -315,7 +315,7 @@ Test(html, argv_with_markup_stays_text)
 	cr_assert(strstr(p.dom, "<title>ptrace-tour trace</title>"), "the title was changed");
 	/* Serialized text: the markup shows as escaped characters. */
 	const char *want[] = {"&lt;/script&gt;&lt;script&gt;document.title='pwned';alert(1)&lt;/script&gt;", "&lt;!--",
-			      "a\xe2\x80\xa8" "b", "&lt;b&gt;&amp;amp;&lt;/b&gt;"};
+			      ("a\xe2\x80\xa8" "b"), "&lt;b&gt;&amp;amp;&lt;/b&gt;"};
 	char *cmd = elem_text(p.dom, "id=\"cmd\"");
 	cr_assert(cmd, "no command in the header");
 	for (size_t i = 0; i < PT_N_ELEMENTS(want); i++) {
