@@ -255,23 +255,17 @@ static bool parse_map_line(const char *p, const char *le, struct pt_map *m, cons
 		return false;
 	if (le - p < 4)
 		return false;
-	if (p[0] == 'r')
-		m->prot |= PT_PROT_R;
-	else if (p[0] != '-')
-		return false;
-	if (p[1] == 'w')
-		m->prot |= PT_PROT_W;
-	else if (p[1] != '-')
-		return false;
-	if (p[2] == 'x')
-		m->prot |= PT_PROT_X;
-	else if (p[2] != '-')
-		return false;
-	if (p[3] == 's')
-		m->prot |= PT_PROT_SHARED;
-	else if (p[3] != 'p')
-		return false;
-	p += 4;
+	/* "rwxp": each column is its letter (the bit set) or its other letter. */
+	static const struct { char on, off; unsigned bit; } perm[4] = {
+		{'r', '-', PT_PROT_R}, {'w', '-', PT_PROT_W}, {'x', '-', PT_PROT_X}, {'s', 'p', PT_PROT_SHARED},
+	};
+	for (size_t i = 0; i < PT_N_ELEMENTS(perm); i++) {
+		if (p[i] == perm[i].on)
+			m->prot |= perm[i].bit;
+		else if (p[i] != perm[i].off)
+			return false;
+	}
+	p += PT_N_ELEMENTS(perm);
 	if (!expect(&p, le, ' ') || !scan_u64(&p, le, 16, &m->offset) || !expect(&p, le, ' ') ||
 	    !scan_u64(&p, le, 16, &maj) || maj > UINT32_MAX || !expect(&p, le, ':') ||
 	    !scan_u64(&p, le, 16, &min) || min > UINT32_MAX || !expect(&p, le, ' ') ||
