@@ -178,6 +178,7 @@ struct pt_ev_start {
 	const char *const *argv;  /* the traced command line */
 	size_t argc;
 	bool seccomp;
+	bool events_only;       /* --events-only: no syscall stops (JSONL "mode":"events-only") */
 };
 
 struct pt_ev_spawn {

@@ -34,6 +34,9 @@ struct pt_options {
 	const char *log_path;       /* --log: JSONL */
 	struct pt_syscall_set trace;
 	bool seccomp;               /* default true; --no-seccomp */
+	/* --events-only: ptrace events, signals and group-stops alone, no
+	 * filter and no syscall stop (implies !seccomp) */
+	bool events_only;
 	bool kill_on_exit;
 	bool stats;                 /* --stats: ptrace stop counters on stderr at the end */
 	bool quiet;                 /* -q: no summary tree */

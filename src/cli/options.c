@@ -52,6 +52,13 @@ static const char usage_text[] =
 	"  --seccomp-bpf        accepted for strace's sake: the seccomp filter is the default\n"
 	"  --no-seccomp         stop at every syscall (PTRACE_SYSCALL) instead of a\n"
 	"                       seccomp-bpf filter; allows detaching on interrupt\n"
+	"  --events-only        only fork/vfork/clone/exec/exit events, signals and\n"
+	"                       group-stops: no filter and no syscall stop, so the\n"
+	"                       program runs at full speed; not seen: syscalls,\n"
+	"                       failed execs, waits and who reaps a zombie (no reap\n"
+	"                       events but ours), the path passed to execve (the exec's\n"
+	"                       path is /proc/PID/exe) and CLONE_UNTRACED children;\n"
+	"                       -e trace= is refused with it; allows detaching\n"
 	"  --maps=exec|exit|none  memory maps at exec (default), also at exit, or never\n"
 	"  -k, --stack          user stack at spawn, exec, exit and traced syscalls\n"
 	"  --stack-depth N      frames per stack (default 32)\n"
@@ -317,6 +324,7 @@ enum {
 	OPT_LOG = 1000, OPT_NO_SECCOMP, OPT_KILL_ON_EXIT, OPT_STATS, OPT_SUMMARY, OPT_NO_SUMMARY,
 	OPT_THREADS, OPT_EXPLAIN, OPT_MAPS, OPT_STACK_DEPTH, OPT_EXPORT, OPT_TRACE, OPT_SECCOMP_BPF,
 	OPT_TEXT, OPT_DECODE_FDS,
+	OPT_EVENTS_ONLY,
 };
 
 static const struct option long_opts[] = {
@@ -328,6 +336,7 @@ static const struct option long_opts[] = {
 	{"seccomp-bpf", no_argument, NULL, OPT_SECCOMP_BPF},
 	{"text", no_argument, NULL, OPT_TEXT},
 	{"decode-fds", optional_argument, NULL, OPT_DECODE_FDS},
+	{"events-only", no_argument, NULL, OPT_EVENTS_ONLY},
 	{"kill-on-exit", no_argument, NULL, OPT_KILL_ON_EXIT},
 	{"stats", no_argument, NULL, OPT_STATS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
@@ -427,6 +436,7 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		case 'h': *cmd = PT_CMD_HELP; return 0;
 		case 'V': *cmd = PT_CMD_VERSION; return 0;
 		case OPT_NO_SECCOMP: o->seccomp = false; break;
+		case OPT_EVENTS_ONLY: o->events_only = true; break;
 		case OPT_KILL_ON_EXIT: o->kill_on_exit = true; break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_SUMMARY: o->summary = 1; break;
@@ -498,6 +508,11 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		o->text.ts = PT_TS_TIME_US;
 	else if (tcount >= 3)
 		o->text.ts = PT_TS_EPOCH;
+	/* No syscall stop at all: a syscall set would be a promise not kept. */
+	if (o->events_only && trace_given)
+		return fail(err, errlen, "-e trace= cannot be used with --events-only (it stops at no syscall)");
+	if (o->events_only)
+		o->seccomp = false;
 	if (!trace_given)
 		pt_options_parse_trace("%process", &o->trace, err, errlen);
 	pt_options_add_lifecycle(&o->trace);

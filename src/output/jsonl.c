@@ -315,6 +315,8 @@ static void write_start(struct pt_buf *f, const struct pt_event *ev)
 		s->tool_version ? s->tool_version : "", s->realtime_ns);
 	jstrv(f, s->argv, s->argc);
 	pt_buf_printf(f, ",\"seccomp\":%s", s->seccomp ? "true" : "false");
+	if (s->events_only)
+		pt_buf_puts(f, ",\"mode\":\"events-only\"");
 }
 
 static void write_spawn(struct pt_buf *f, const struct pt_event *ev)

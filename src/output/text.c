@@ -181,7 +181,8 @@ static void text_start(struct text *t, FILE *f, const struct pt_event *ev)
 		fputc(' ', f);
 		qstr(f, ev->u.start.argv[i], t->o.xstr);
 	}
-	fprintf(f, "%s +++\n", ev->u.start.seccomp ? "" : " (no seccomp filter)");
+	fprintf(f, "%s +++\n", ev->u.start.events_only ? " (events only: no syscall stops)"
+				: ev->u.start.seccomp ? "" : " (no seccomp filter)");
 }
 
 static void text_spawn(struct text *t, FILE *f, const struct pt_event *ev)

@@ -502,6 +502,8 @@ static void p_start(struct pctx *c, json_object *o, struct pt_event *ev)
 	if (a)
 		s->argv = get_strv(c, a, "argv", false, &s->argc);
 	s->seccomp = get_bool(c, o, "seccomp");
+	const char *mode = get_name(c, o, "mode", false);
+	s->events_only = mode && !strcmp(mode, "events-only");
 }
 
 static void p_spawn(struct pctx *c, json_object *o, struct pt_event *ev)

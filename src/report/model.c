@@ -219,6 +219,7 @@ static int on_start(struct pt_model *m, const struct pt_event *ev)
 	m->argv = argv;
 	m->argc = s->argc;
 	m->have_start = true;
+	m->events_only = s->events_only;
 	m->realtime_ns = s->realtime_ns;
 	m->tool_version = dup(m, s->tool_version ? s->tool_version : "");
 	struct pt_mproc *root = get_task(m, ev->pid, ev->tgid, ev->ts_ns);

@@ -103,6 +103,7 @@ struct pt_model {
 	size_t nprocs;              /* tasks that are processes */
 	struct pt_mproc *root;
 	bool have_start, have_end;
+	bool events_only;           /* the start said "mode":"events-only": no reaps were seen */
 	uint64_t t_first, t_last;   /* first and last timestamps seen */
 	uint64_t realtime_ns;
 	const char *tool_version;

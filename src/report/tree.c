@@ -102,6 +102,9 @@ static void notes(struct tree *t, struct pt_buf *b, const struct pt_mproc *p)
 			pt_buf_printf(b, "reaped by %d", (int)p->reaper);
 		else
 			pt_buf_puts(b, "reaped outside the trace");
+	} else if (p->exited && !p->is_thread && m->have_end && m->events_only) {
+		note_sep(b, &n);
+		pt_buf_puts(b, "reaping not seen (--events-only)");
 	} else if (p->exited && !p->is_thread && m->have_end) {
 		note_sep(b, &n);
 		pt_buf_puts(b, "never reaped (a zombie at the end)");

@@ -37,6 +37,7 @@ void pt_emit_start(struct pt_tracer *T)
 	ev.u.start.argv = (const char *const *)T->opt->argv;
 	ev.u.start.argc = (size_t)T->opt->argc;
 	ev.u.start.seccomp = T->opt->seccomp;
+	ev.u.start.events_only = T->opt->events_only;
 	pt_tracer_emit(T, &ev, T->root, T->root);
 }
 

@@ -7,6 +7,7 @@
 
 #include "emit.h"
 #include "exec_detail.h"
+#include "pt/procfs.h"
 #include "pt/tables.h"
 #include "pt/tracee_mem.h"
 #include "tracer_int.h"
@@ -95,12 +96,31 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 		ev.u.exec.argc = x->argc;
 		ev.u.exec.argv_truncated = x->argv_truncated;
 	}
+	/* No entry stop (--events-only, or a task attached inside execve):
+	 * the new image tells what it runs, from /proc, once per exec.  Its
+	 * path is the resolved /proc/PID/exe, not the string passed. */
+	if (!x || (!x->path && !x->argv && !x->argv_truncated)) {
+		struct pt_env cmd;
+		const char *exe;
+		if (pt_procfs_read_cmdline(t->tid, &T->arena, &cmd) == 0) {
+			ev.u.exec.argv = cmd.v;
+			ev.u.exec.argc = cmd.n;
+			ev.u.exec.argv_truncated = cmd.truncated;
+		}
+		if (pt_procfs_readlink(t->tid, "exe", &T->arena, &exe) == 0)
+			ev.u.exec.path = exe;
+	}
 	if (T->opt->maps != PT_MAPS_NONE)
 		ev.u.exec.detail = pt_exec_detail_on_event(T, t);
 	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
 	if (x) {
 		pt_arena_reset(&x->arena);
 		x->stack = NULL;
+		x->path = NULL;     /* pointed into the arena: the next exec must not see it */
+		x->argv = NULL;
+		x->argc = 0;
+		x->argv_truncated = false;
+		x->syscall = -1;
 	}
 	return t;
 }

@@ -112,7 +112,7 @@ static void find_waiter(struct pt_task *t, void *arg)
 /* A process just became a zombie.  Decide who will reap it, if we can. */
 static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 {
-	if (p->tgid == T->root || p->ppid == T->self) {
+	if ((p->tgid == T->root && !T->attach_mode) || p->ppid == T->self) {
 		/* We are its real parent (the root's, or that of a child the root
 		 * made with CLONE_PARENT): our waitpid reaped it. */
 		emit_reap(T, p, T->self, false);
@@ -124,6 +124,12 @@ static void settle_zombie(struct pt_tracer *T, struct pt_proc *p)
 		/* Its parent is outside the trace (init after a reparenting, or a
 		 * process we never traced): the reaping happens out of sight. */
 		emit_reap(T, p, 0, false);
+		pt_proc_remove(&T->tasks, p);
+		return;
+	}
+	if (T->opt->events_only) {
+		/* No wait is seen: who reaps it and when is not known, and a
+		 * guess would be invented.  It leaves the trace unreaped. */
 		pt_proc_remove(&T->tasks, p);
 		return;
 	}

@@ -11,7 +11,11 @@
  * its group): not an error, its death report is on its way. */
 void pt_resume(struct pt_tracer *T, struct pt_task *t, int sig)
 {
-	int req = (!T->opt->seccomp || (t->flags & (PT_T_IN_SYSCALL | PT_T_UNTRACED))) ? PTRACE_SYSCALL : PTRACE_CONT;
+	/* --events-only: no syscall stop ever (no exit stop is awaited either:
+	 * nothing traced a syscall's entry). */
+	int req = !T->opt->events_only &&
+			  (!T->opt->seccomp || (t->flags & (PT_T_IN_SYSCALL | PT_T_UNTRACED)))
+		  ? PTRACE_SYSCALL : PTRACE_CONT;
 	ptrace(req, t->tid, NULL, (void *)(long)sig);
 }
 

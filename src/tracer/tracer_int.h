@@ -44,7 +44,8 @@ struct pt_tracer {
 	struct pt_unwinder *unw;    /* -k, else NULL */
 	uint64_t t0;                /* CLOCK_MONOTONIC ns at start */
 	unsigned long popts;        /* PTRACE_O_* every task starts with */
-	pid_t root;
+	pid_t root;                 /* with -p: the first PID (not our child) */
+	bool attach_mode;           /* -p: the tree was running before us */
 	pid_t self;                 /* getpid(), once */
 	uint64_t nprocs_ended;      /* processes whose leader's death we saw (--stats) */
 	bool root_done;

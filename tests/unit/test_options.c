@@ -244,3 +244,17 @@ Test(options, full_text_rule)
 	cr_assert_eq(PARSE(&o, &cmd, err, "--log", "x", "-e", "trace=openat", "true"), 0, "%s", err);
 	cr_assert(o.full_text);
 }
+
+Test(options, events_only)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "--events-only", "ls"), 0, "%s", err);
+	cr_assert(o.events_only);
+	cr_assert_not(o.seccomp, "--events-only loads no filter");
+	cr_assert_not(o.kill_on_exit, "--events-only can be detached");
+	cr_assert_eq(PARSE(&o, &cmd, err, "--events-only", "-e", "trace=openat", "ls"), -EINVAL);
+	cr_assert(strstr(err, "--events-only") && !strchr(err, '\n'), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=openat", "--events-only", "ls"), -EINVAL);
+}

@@ -1,0 +1,127 @@
+/* --events-only (issue 12): ptrace events, signals and group-stops only, no
+ * seccomp filter and no syscall stop.  The same lifecycle as the default
+ * mode on a fork/exec/thread/vfork/kill tree; a thread-heavy,
+ * syscall-heavy program costs a handful of stops per thread. */
+#include "support.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+TestSuite(events_only, .fini = pt_t_cleanup);
+
+/* The lifecycle of a run as sorted lines ("spawn fork", "exec true",
+ * "exit exited:3"...), pids left out: two runs of one program compare. */
+static char *summary(struct pt_t_run *r)
+{
+	size_t cap = 64, n = 0;
+	char **v = calloc(cap, sizeof(*v));
+	for (size_t i = 0; i < r->nev; i++) {
+		json_object *e = r->ev[i];
+		char line[256];
+		if (pt_t_is(e, "spawn")) {
+			snprintf(line, sizeof(line), "spawn %s", pt_t_str(e, "kind"));
+		} else if (pt_t_is(e, "exec")) {
+			json_object *a = pt_t_get(e, "argv");
+			size_t na = a ? json_object_array_length(a) : 0;
+			snprintf(line, sizeof(line), "exec");
+			for (size_t k = 0; k < na; k++) {
+				const char *s = json_object_get_string(json_object_array_get_idx(a, k));
+				/* argv[0] of the root's first exec is the path we launched */
+				if (!k && s && strrchr(s, '/'))
+					s = strrchr(s, '/') + 1;
+				snprintf(line + strlen(line), sizeof(line) - strlen(line), " %s", s ? s : "?");
+			}
+		} else if (pt_t_is(e, "exit")) {
+			if (pt_t_status_exited(e, NULL) >= 0)
+				snprintf(line, sizeof(line), "exit %s exited:%d", pt_t_str(e, "how"), pt_t_status_exited(e, NULL));
+			else
+				snprintf(line, sizeof(line), "exit %s signaled:%s", pt_t_str(e, "how"),
+					 pt_t_status_signaled(e, NULL));
+		} else {
+			continue;
+		}
+		if (n == cap)
+			v = realloc(v, (cap *= 2) * sizeof(*v));
+		v[n++] = strdup(line);
+	}
+	/* sorted: the order of events across processes varies */
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && strcmp(v[j - 1], v[j]) > 0; j--) {
+			char *t = v[j];
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	char *out = calloc(1, len);
+	for (size_t i = 0; i < n; i++) {
+		strcat(out, v[i]);
+		strcat(out, "\n");
+		free(v[i]);
+	}
+	free(v);
+	return out;
+}
+
+Test(events_only, same_lifecycle_as_default)
+{
+	struct pt_t_run d, e;
+	pt_t_run(&d, NULL, "life_mix", NULL);
+	pt_t_check_log(&d);
+	pt_t_assert(&d, d.code == 0, "default mode: life_mix exit %d", d.code);
+	pt_t_run(&e, ARGS("--events-only"), "life_mix", NULL);
+	pt_t_check_log(&e);
+	pt_t_assert(&e, e.code == 0, "events-only: life_mix exit %d", e.code);
+	pt_t_assert(&e, strstr(e.stdout_text, "life_mix ok") != NULL, "the tracee saw a difference: %s", e.stdout_text);
+	const char *mode = pt_t_str(pt_t_start(&e), "mode");
+	pt_t_assert(&e, mode && !strcmp(mode, "events-only"), "start has no \"mode\":\"events-only\"");
+	pt_t_assert(&d, !pt_t_has(pt_t_start(&d), "mode"), "a default start has a mode");
+	pt_t_assert(&e, pt_t_bool(pt_t_start(&e), "seccomp") == 0, "events-only loads no filter");
+	/* no syscall stop: nothing a syscall stop would tell */
+	pt_t_assert(&e, pt_t_count(&e, "wait", 0) == 0 && pt_t_count(&e, "syscall", 0) == 0,
+		    "events-only logged syscalls");
+	pt_t_assert(&d, pt_t_count(&d, "wait", 0) >= 4, "the default mode saw %zu waits", pt_t_count(&d, "wait", 0));
+	char *sd = summary(&d), *se = summary(&e);
+	pt_t_assert(&e, !strcmp(sd, se), "lifecycles differ:\n-- default --\n%s-- events-only --\n%s", sd, se);
+	/* 4 processes, 3 threads; 2 execs after the root's own */
+	pt_t_assert(&e, pt_t_count(&e, "spawn", 0) == 7 && pt_t_count(&e, "exec", 0) == 3,
+		    "spawns %zu execs %zu", pt_t_count(&e, "spawn", 0), pt_t_count(&e, "exec", 0));
+	free(sd);
+	free(se);
+	pt_t_free(&d);
+	pt_t_free(&e);
+}
+
+Test(events_only, threads_cost_no_syscall_stops)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, ARGS("--events-only"), "thread_storm", ARGS("40", "2000"));
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 0, "thread_storm exit %d", r.code);
+	pid_t root = pt_t_root(&r);
+	pid_t th[64];
+	size_t n = pt_t_children(&r, root, true, th, 64);
+	pt_t_assert(&r, n == 40, "%zu thread spawns, want 40", n);
+	for (size_t i = 0; i < n; i++)
+		pt_t_assert(&r, pt_t_exit_of(&r, th[i]) != NULL, "no exit for thread %d", (int)th[i]);
+	/* 80000 getppid: any syscall stop shows.  Per thread: its first stop,
+	 * the clone event and the exit event; plus the root's few. */
+	int64_t stops = pt_t_int(pt_t_end(&r), "stops", -1);
+	pt_t_assert(&r, stops >= 0 && stops <= 40 * 4 + 20, "%lld stops for 40 threads", (long long)stops);
+	pt_t_free(&r);
+}
+
+Test(events_only, refuses_a_syscall_set)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, ARGS("--events-only", "-e", "trace=openat"), "hello", NULL);
+	pt_t_assert(&r, r.code == 2, "tool exit %d, want 2", r.code);
+	pt_t_assert(&r, strstr(r.stderr_text, "--events-only") && !strchr(strchr(r.stderr_text, '\n') + 1, '\n'),
+		    "want one line naming --events-only: %s", r.stderr_text);
+	pt_t_free(&r);
+}
