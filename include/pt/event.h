@@ -179,6 +179,24 @@ struct pt_ev_start {
 	size_t argc;
 	bool seccomp;
 	bool events_only;       /* --events-only: no syscall stops (JSONL "mode":"events-only") */
+	const pid_t *attach;    /* -p: the PIDs attached to (argv: the first one's command line) */
+	size_t nattach;
+};
+
+/* A process that was running when the tracer attached to it (-p): one per
+ * process, parents first, before any live event. */
+struct pt_ev_attach {
+	pid_t ppid;             /* its real parent at the attach */
+	const char *const *argv;  /* /proc/PID/cmdline */
+	size_t argc;
+	bool argv_truncated;
+	const char *exe, *cwd;  /* /proc/PID/exe, cwd; NULL when unreadable */
+	const char *state;      /* from /proc/PID/stat: "running", "sleeping", "disk-sleep", "stopped"... */
+	uint64_t start_ticks;   /* /proc/PID/stat field 22: start time in clock ticks since boot */
+	uint64_t age_ns;        /* how long it had been running at the attach */
+	const pid_t *threads;   /* its other threads, attached with it */
+	size_t nthreads;
+	unsigned zombies;       /* its children that were zombies (not attachable) */
 };
 
 struct pt_ev_spawn {
@@ -303,6 +321,8 @@ struct pt_ev_end {
 	bool interrupted;
 	int by_signal;          /* the signal that interrupted the tracer, or 0 */
 	uint64_t stops;         /* ptrace stops handled, all kinds */
+	bool detached;          /* the tracer detached from the tasks still running (-p, --no-seccomp, --events-only) */
+	uint64_t left_running;  /* then: how many tasks it let go */
 };
 
 struct pt_event {
@@ -313,6 +333,7 @@ struct pt_event {
 	const struct pt_stack *stack;   /* only with -k */
 	union {
 		struct pt_ev_start start;
+		struct pt_ev_attach attach;
 		struct pt_ev_spawn spawn;
 		struct pt_ev_exec exec;
 		struct pt_ev_exec_failed exec_failed;

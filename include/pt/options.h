@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "pt/sink.h"
 #include "pt/tables.h"
@@ -13,6 +14,7 @@
 enum pt_maps_mode { PT_MAPS_EXEC = 0, PT_MAPS_EXIT, PT_MAPS_NONE };
 
 #define PT_MAX_EXPORTS 8
+#define PT_MAX_ATTACH 64
 
 struct pt_export {
 	const char *format;     /* "chrome", "dot", "svg", "tree", "stats", "jsonl" */
@@ -54,8 +56,11 @@ struct pt_options {
 	bool full_text;
 	bool text_given;            /* --text */
 	bool e_given;               /* any -e */
-	char *const *argv;          /* the program and its arguments */
+	char *const *argv;          /* the program and its arguments (NULL with -p) */
 	int argc;
+	pid_t attach[PT_MAX_ATTACH];    /* -p PID: running processes to attach to instead */
+	size_t nattach;
+	bool no_descendants;        /* --no-descendants: -p PID's own threads only */
 };
 
 enum pt_cmd { PT_CMD_TRACE = 0, PT_CMD_HELP, PT_CMD_VERSION };

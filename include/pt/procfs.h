@@ -103,6 +103,21 @@ struct pt_proc_stat {
 int pt_procfs_parse_stat(const char *buf, size_t len, struct pt_proc_stat *out);
 int pt_procfs_read_stat(pid_t pid, struct pt_proc_stat *out);
 
+/* ---- /proc/PID/task/TID/children, /proc/PID/task ---- */
+
+/* The children file of a thread: pids separated by blanks ("12 34 ").
+ * Stores up to max pids in out and their count in *n; -EINVAL on anything
+ * but positive pids and blanks, -E2BIG when there were more than max (the
+ * first max are stored). */
+int pt_procfs_parse_children(const char *buf, size_t len, pid_t *out, size_t max, size_t *n);
+/* Read + parse /proc/PID/task/TID/children (needs CONFIG_PROC_CHILDREN). */
+int pt_procfs_read_children(pid_t pid, pid_t tid, pid_t *out, size_t max, size_t *n);
+/* The tids listed in /proc/PID/task (unsorted), up to max (-E2BIG: more). */
+int pt_procfs_read_tasks(pid_t pid, pid_t *out, size_t max, size_t *n);
+/* A word for the state letter of stat or status: "running", "sleeping",
+ * "disk-sleep", "stopped", "zombie"... ("unknown" for another letter). */
+const char *pt_procfs_state_name(char state);
+
 /* ---- /proc/PID/fd and fdinfo ---- */
 
 /* "pos:" (decimal) and "flags:" (octal); -EINVAL unless both are there. */

@@ -28,7 +28,8 @@ int pt_launch_resolve(const char *prog, char *buf, size_t len);
  * o->argv, every event handed to sinks: returns 0 and the exit status
  * ptrace-tour should use, or -errno for a failure to start (with a message
  * in err).  Creates the tracer's state, runs the loop to the end of the
- * traced tree and destroys the state. */
+ * traced tree and destroys the state.  path NULL: attach to o->attach
+ * (-p) instead of launching anything. */
 int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char *path, int *exit_status,
 		 char *err, size_t errlen);
 

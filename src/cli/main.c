@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 		printf("ptrace-tour %s\n", PT_VERSION);
 		return 0;
 	}
-	rc = pt_launch_resolve(o.argv[0], path, sizeof(path));
+	rc = o.nattach ? 0 : pt_launch_resolve(o.argv[0], path, sizeof(path));
 	if (rc == -ENOENT) {
 		fprintf(stderr, "ptrace-tour: %s: command not found\n", o.argv[0]);
 		return 127;
@@ -136,7 +136,7 @@ int main(int argc, char **argv)
 	}
 
 	int exit_status = 0;
-	rc = pt_trace_run(&o, &sinks, path, &exit_status, err, sizeof(err));
+	rc = pt_trace_run(&o, &sinks, o.nattach ? NULL : path, &exit_status, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "ptrace-tour: %s\n", err);
 		pt_sinks_finish(&sinks);

@@ -16,6 +16,7 @@
 
 static const char usage_text[] =
 	"usage: ptrace-tour [OPTIONS] [--] PROG [ARGS...]\n"
+	"       ptrace-tour [OPTIONS] -p PID[,PID...]\n"
 	"       ptrace-tour report [--format tree|stats|chrome|dot|svg|html|jsonl|critical-path|compdb] [-o OUT] [--threads] LOG\n"
 	"\n"
 	"Output:\n"
@@ -41,6 +42,12 @@ static const char usage_text[] =
 	"  --stats              print ptrace stop counters at the end (stderr)\n"
 	"\n"
 	"Tracing:\n"
+	"  -p, --attach PID[,PID...]  attach to running processes (repeatable): every\n"
+	"                       thread and every live descendant; SIGINT, SIGTERM or\n"
+	"                       SIGHUP detaches and leaves them running untraced;\n"
+	"                       no seccomp filter (syscall stops, or --events-only)\n"
+	"  --no-descendants     with -p: only PID's own threads (new children are\n"
+	"                       still followed)\n"
 	"  -e trace=SET         syscalls to report: names and %process %signal %file\n"
 	"                       %desc %network %memory %ipc %creds %clock %all (the %\n"
 	"                       may be left out), /REGEX, ?name; !name excludes\n"
@@ -320,11 +327,35 @@ int pt_options_parse_events(const char *spec, uint32_t *mask, char *err, size_t 
 	return 0;
 }
 
+/* -p's value: "12" or "12,34" (strace's comma list). */
+static int parse_pids(const char *s, struct pt_options *o, char *err, size_t errlen)
+{
+	const char *p = s;
+	for (;;) {
+		char *end;
+		errno = 0;
+		long v = *p >= '0' && *p <= '9' ? strtol(p, &end, 10) : -1;
+		if (v <= 0 || errno || v > INT32_MAX || (*end && *end != ','))
+			return fail(err, errlen, "-p: expected a process id, got '%s'", s);
+		bool dup = false;
+		for (size_t i = 0; i < o->nattach; i++)
+			dup |= o->attach[i] == (pid_t)v;
+		if (!dup) {
+			if (o->nattach == PT_MAX_ATTACH)
+				return fail(err, errlen, "-p: at most %d processes", PT_MAX_ATTACH);
+			o->attach[o->nattach++] = (pid_t)v;
+		}
+		if (!*end)
+			return 0;
+		p = end + 1;
+	}
+}
+
 enum {
 	OPT_LOG = 1000, OPT_NO_SECCOMP, OPT_KILL_ON_EXIT, OPT_STATS, OPT_SUMMARY, OPT_NO_SUMMARY,
 	OPT_THREADS, OPT_EXPLAIN, OPT_MAPS, OPT_STACK_DEPTH, OPT_EXPORT, OPT_TRACE, OPT_SECCOMP_BPF,
 	OPT_TEXT, OPT_DECODE_FDS,
-	OPT_EVENTS_ONLY,
+	OPT_EVENTS_ONLY, OPT_NO_DESCENDANTS,
 };
 
 static const struct option long_opts[] = {
@@ -337,6 +368,8 @@ static const struct option long_opts[] = {
 	{"text", no_argument, NULL, OPT_TEXT},
 	{"decode-fds", optional_argument, NULL, OPT_DECODE_FDS},
 	{"events-only", no_argument, NULL, OPT_EVENTS_ONLY},
+	{"attach", required_argument, NULL, 'p'},
+	{"no-descendants", no_argument, NULL, OPT_NO_DESCENDANTS},
 	{"kill-on-exit", no_argument, NULL, OPT_KILL_ON_EXIT},
 	{"stats", no_argument, NULL, OPT_STATS},
 	{"summary", no_argument, NULL, OPT_SUMMARY},
@@ -370,7 +403,7 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 	opterr = 0;
 	int c;
 	/* '+': stop at the first non-option, which is the traced program. */
-	while ((c = getopt_long(argc, argv, "+:o:e:s:trqkvhVfxcyT", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:e:s:trqkvhVfxcyTp:", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': o->out_path = optarg; break;
 		case OPT_LOG: o->log_path = optarg; break;
@@ -437,6 +470,13 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		case 'V': *cmd = PT_CMD_VERSION; return 0;
 		case OPT_NO_SECCOMP: o->seccomp = false; break;
 		case OPT_EVENTS_ONLY: o->events_only = true; break;
+		case OPT_NO_DESCENDANTS: o->no_descendants = true; break;
+		case 'p': {
+			int rc = parse_pids(optarg, o, err, errlen);
+			if (rc < 0)
+				return rc;
+			break;
+		}
 		case OPT_KILL_ON_EXIT: o->kill_on_exit = true; break;
 		case OPT_STATS: o->stats = true; break;
 		case OPT_SUMMARY: o->summary = 1; break;
@@ -517,10 +557,18 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		pt_options_parse_trace("%process", &o->trace, err, errlen);
 	pt_options_add_lifecycle(&o->trace);
 
-	if (optind >= argc)
+	if (o->nattach && optind < argc)
+		return fail(err, errlen, "-p and a program to run cannot be combined ('%s')", argv[optind]);
+	if (o->no_descendants && !o->nattach)
+		return fail(err, errlen, "--no-descendants needs -p PID");
+	/* A filter cannot be removed from a running process: attach mode
+	 * stops at syscalls with PTRACE_SYSCALL (or not at all). */
+	if (o->nattach)
+		o->seccomp = false;
+	if (!o->nattach && optind >= argc)
 		return fail(err, errlen, "no program to trace (usage: ptrace-tour [OPTIONS] -- PROG [ARGS...])");
-	o->argv = argv + optind;
-	o->argc = argc - optind;
+	o->argv = o->nattach ? NULL : argv + optind;
+	o->argc = o->nattach ? 0 : argc - optind;
 	/* -c replaces the lines by its table, as in strace: the summary tree
 	 * only when asked for. */
 	o->text.summary = o->summary == 1 || (o->summary == -1 && !o->quiet && !o->count);

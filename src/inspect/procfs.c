@@ -687,6 +687,107 @@ out:
 	return ret;
 }
 
+/* ---- children and tasks (attaching to a running tree) ---- */
+
+int pt_procfs_parse_children(const char *buf, size_t len, pid_t *out, size_t max, size_t *n)
+{
+	const char *p = buf, *end = buf + len;
+	size_t k = 0;
+	int ret = 0;
+	*n = 0;
+	while (buf && p < end) {
+		pid_t v;
+		if (*p == ' ' || *p == '\n') {
+			p++;
+			continue;
+		}
+		if (*p == '-' || !scan_pid(&p, end, &v) || v <= 0) {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (p < end && *p != ' ' && *p != '\n') {
+			ret = -EINVAL;
+			goto out;
+		}
+		if (k == max) {
+			ret = -E2BIG;
+			goto out;
+		}
+		out[k++] = v;
+	}
+out:
+	*n = k;
+	return ret;
+}
+
+int pt_procfs_read_children(pid_t pid, pid_t tid, pid_t *out, size_t max, size_t *n)
+{
+	char stack[4096], name[64];
+	char *data = NULL;
+	size_t len = 0;
+	bool trunc;
+	*n = 0;
+	snprintf(name, sizeof(name), "task/%d/children", (int)tid);
+	/* a thread's children are bounded by pid_max (4M): cap the text at 11 bytes a pid */
+	int ret = read_proc(pid, name, stack, sizeof(stack), max * 11 + 1, &data, &len, &trunc);
+	if (ret)
+		goto out;
+	ret = pt_procfs_parse_children(data, len, out, max, n);
+	if (ret == 0 && trunc)
+		ret = -E2BIG;
+out:
+	if (data != stack)
+		free(data);
+	return ret;
+}
+
+int pt_procfs_read_tasks(pid_t pid, pid_t *out, size_t max, size_t *n)
+{
+	int ret = 0, fd = open_proc(pid, "task", O_RDONLY | O_DIRECTORY);
+	DIR *d = NULL;
+	*n = 0;
+	if (fd < 0) {
+		ret = fd;
+		goto out;
+	}
+	if (!(d = fdopendir(fd))) {
+		ret = -errno;
+		close(fd);
+		goto out;
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		const char *p = de->d_name, *end = p + strlen(p);
+		pid_t v;
+		if (!scan_pid(&p, end, &v) || p != end || v <= 0)
+			continue;       /* "." and ".." */
+		if (*n == max) {
+			ret = -E2BIG;
+			break;
+		}
+		out[(*n)++] = v;
+	}
+out:
+	if (d)
+		closedir(d);
+	return ret;
+}
+
+const char *pt_procfs_state_name(char state)
+{
+	switch (state) {
+	case 'R': return "running";
+	case 'S': return "sleeping";
+	case 'D': return "disk-sleep";
+	case 'T': return "stopped";
+	case 't': return "tracing-stop";
+	case 'Z': return "zombie";
+	case 'X': return "dead";
+	case 'I': return "idle";
+	case 'P': return "parked";
+	default: return "unknown";
+	}
+}
+
 /* ---- fds ---- */
 
 int pt_procfs_parse_fdinfo(const char *buf, size_t len, uint64_t *pos, uint32_t *flags)

@@ -23,6 +23,14 @@ static void explain_start(FILE *f, const struct pt_event *ev)
 	(void)f, (void)ev;
 }
 
+static void explain_attach(FILE *f, const struct pt_event *ev)
+{
+	fprintf(f, "    = %d was already running (its parent is %d): ptrace-tour attached to it with "
+		   "PTRACE_SEIZE, which does not stop it; from now on its forks, execs, signals and exits "
+		   "are seen, and at the end it is detached and runs on untraced.\n",
+		(int)ev->pid, (int)ev->u.attach.ppid);
+}
+
 static void explain_spawn(FILE *f, const struct pt_event *ev)
 {
 	int pid = (int)ev->pid, c = (int)ev->u.spawn.child;

@@ -317,6 +317,38 @@ static void write_start(struct pt_buf *f, const struct pt_event *ev)
 	pt_buf_printf(f, ",\"seccomp\":%s", s->seccomp ? "true" : "false");
 	if (s->events_only)
 		pt_buf_puts(f, ",\"mode\":\"events-only\"");
+	if (s->nattach) {
+		pt_buf_puts(f, ",\"attach\":[");
+		for (size_t i = 0; i < s->nattach; i++)
+			pt_buf_printf(f, "%s%d", i ? "," : "", (int)s->attach[i]);
+		pt_buf_putc(f, ']');
+	}
+}
+
+static void write_attach(struct pt_buf *f, const struct pt_event *ev)
+{
+	const struct pt_ev_attach *a = &ev->u.attach;
+	pt_buf_printf(f, ",\"ppid\":%d,\"argv\":", (int)a->ppid);
+	jstrv(f, a->argv, a->argc);
+	if (a->argv_truncated)
+		pt_buf_puts(f, ",\"argv_truncated\":true");
+	if (a->exe) {
+		jkey(f, "exe");
+		jstr(f, a->exe);
+	}
+	if (a->cwd) {
+		jkey(f, "cwd");
+		jstr(f, a->cwd);
+	}
+	jkey(f, "state");
+	jstr(f, a->state ? a->state : "unknown");
+	pt_buf_printf(f, ",\"start_ticks\":%" PRIu64 ",\"age_ns\":%" PRIu64, a->start_ticks, a->age_ns);
+	pt_buf_puts(f, ",\"threads\":[");
+	for (size_t i = 0; i < a->nthreads; i++)
+		pt_buf_printf(f, "%s%d", i ? "," : "", (int)a->threads[i]);
+	pt_buf_putc(f, ']');
+	if (a->zombies)
+		pt_buf_printf(f, ",\"zombies\":%u", a->zombies);
 }
 
 static void write_spawn(struct pt_buf *f, const struct pt_event *ev)
@@ -486,6 +518,8 @@ static void write_end(struct pt_buf *f, const struct pt_event *ev)
 	if (e->by_signal)
 		jsig(f, "signal", e->by_signal);
 	pt_buf_printf(f, ",\"stops\":%" PRIu64, e->stops);
+	if (e->detached)
+		pt_buf_printf(f, ",\"detached\":true,\"left_running\":%" PRIu64, e->left_running);
 }
 
 /* A kind in events.def without its write_ function does not compile. */

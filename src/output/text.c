@@ -185,6 +185,23 @@ static void text_start(struct text *t, FILE *f, const struct pt_event *ev)
 				: ev->u.start.seccomp ? "" : " (no seccomp filter)");
 }
 
+static void text_attach(struct text *t, FILE *f, const struct pt_event *ev)
+{
+	const struct pt_ev_attach *a = &ev->u.attach;
+	prefix(t, ev);
+	fprintf(f, "+++ attached (parent %d, %s, running for %.3fs):", (int)a->ppid, a->state ? a->state : "?",
+		(double)a->age_ns / 1e9);
+	for (size_t i = 0; i < a->argc; i++) {
+		fputc(' ', f);
+		qstr(f, a->argv[i]);
+	}
+	if (a->nthreads)
+		fprintf(f, " (+%zu thread%s)", a->nthreads, a->nthreads == 1 ? "" : "s");
+	if (a->zombies)
+		fprintf(f, " (%u zombie child%s)", a->zombies, a->zombies == 1 ? "" : "ren");
+	fputs(" +++\n", f);
+}
+
 static void text_spawn(struct text *t, FILE *f, const struct pt_event *ev)
 {
 	const struct pt_ev_spawn *sp = &ev->u.spawn;
@@ -327,7 +344,12 @@ static void text_end(struct text *t, FILE *f, const struct pt_event *ev)
 {
 	char buf[32];
 	prefix(t, ev);
-	if (ev->u.end.interrupted)
+	if (ev->u.end.detached)
+		fprintf(f, "+++ detached%s%s: %llu task%s left running, untraced +++\n",
+			ev->u.end.interrupted ? " on " : "",
+			ev->u.end.interrupted ? pt_signal_name(ev->u.end.by_signal, buf, sizeof(buf)) : "",
+			(unsigned long long)ev->u.end.left_running, ev->u.end.left_running == 1 ? "" : "s");
+	else if (ev->u.end.interrupted)
 		fprintf(f, "+++ ptrace-tour interrupted by %s +++\n", pt_signal_name(ev->u.end.by_signal, buf, sizeof(buf)));
 	else
 		fprintf(f, "+++ trace done: exit status %d +++\n", ev->u.end.exit_status);

@@ -125,6 +125,28 @@ static pid_t get_pid(struct pctx *c, json_object *o, const char *key, bool req)
 	return (pid_t)get_int(c, o, key, req, 0, INT_MAX, 0);
 }
 
+/* An optional array of pids (NULL, *n 0 when absent). */
+static const pid_t *get_pids(struct pctx *c, json_object *o, const char *key, size_t *n)
+{
+	json_object *a = member(c, o, key, json_type_array, false);
+	*n = 0;
+	if (!a)
+		return NULL;
+	size_t len = json_object_array_length(a);
+	pid_t *v = alloc(c, (len + 1) * sizeof(*v));
+	for (size_t i = 0; v && i < len; i++) {
+		json_object *e = json_object_array_get_idx(a, i);
+		int64_t x = e && json_object_is_type(e, json_type_int) ? json_object_get_int64(e) : -1;
+		if (x <= 0 || x > INT_MAX) {
+			perr(c, -EINVAL, "field \"%s\" holds something that is not a pid", key);
+			return NULL;
+		}
+		v[i] = (pid_t)x;
+	}
+	*n = v ? len : 0;
+	return v;
+}
+
 static bool get_bool(struct pctx *c, json_object *o, const char *key)
 {
 	json_object *v = member(c, o, key, json_type_boolean, false);
@@ -504,6 +526,24 @@ static void p_start(struct pctx *c, json_object *o, struct pt_event *ev)
 	s->seccomp = get_bool(c, o, "seccomp");
 	const char *mode = get_name(c, o, "mode", false);
 	s->events_only = mode && !strcmp(mode, "events-only");
+	s->attach = get_pids(c, o, "attach", &s->nattach);
+}
+
+static void p_attach(struct pctx *c, json_object *o, struct pt_event *ev)
+{
+	struct pt_ev_attach *x = &ev->u.attach;
+	x->ppid = get_pid(c, o, "ppid", true);
+	json_object *a = member(c, o, "argv", json_type_array, true);
+	if (a)
+		x->argv = get_strv(c, a, "argv", false, &x->argc);
+	x->argv_truncated = get_bool(c, o, "argv_truncated");
+	x->exe = get_str(c, o, "exe", false);
+	x->cwd = get_str(c, o, "cwd", false);
+	x->state = get_name(c, o, "state", true);
+	x->start_ticks = get_u64(c, o, "start_ticks", false);
+	x->age_ns = get_u64(c, o, "age_ns", false);
+	x->threads = get_pids(c, o, "threads", &x->nthreads);
+	x->zombies = (unsigned)get_int(c, o, "zombies", false, 0, INT_MAX, 0);
 }
 
 static void p_spawn(struct pctx *c, json_object *o, struct pt_event *ev)
@@ -681,6 +721,8 @@ static void p_end(struct pctx *c, json_object *o, struct pt_event *ev)
 	e->interrupted = get_bool(c, o, "interrupted");
 	e->by_signal = get_sig(c, o, "signal", false);
 	e->stops = get_u64(c, o, "stops", false);
+	e->detached = get_bool(c, o, "detached");
+	e->left_running = get_u64(c, o, "left_running", false);
 }
 
 typedef void (*parse_fn)(struct pctx *c, json_object *o, struct pt_event *ev);

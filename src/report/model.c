@@ -281,6 +281,43 @@ static int on_exec(struct pt_model *m, const struct pt_event *ev)
 	return add_image(m, p, ev);
 }
 
+/* A process that was running when the tracer attached: under its real
+ * parent when that one was attached before it (the tracer emits parents
+ * first), else a top process; its command line is its first image. */
+static int on_attach(struct pt_model *m, const struct pt_event *ev)
+{
+	const struct pt_ev_attach *a = &ev->u.attach;
+	struct pt_mproc *p = pt_model_find(m, ev->pid);
+	if (!p) {
+		struct pt_mproc *parent = pt_model_find(m, a->ppid);
+		if (!(p = new_task(m, ev->pid, ev->pid, ev->ts_ns)))
+			return -ENOMEM;
+		if (parent && !parent->is_thread && parent->pid != p->pid) {
+			p->parent = parent;
+			append(&parent->kids, &parent->kids_tail, p);
+			parent->nkids++;
+		} else {
+			append(&m->tops, &m->tops_tail, p);
+		}
+	}
+	p->attached = true;
+	p->age_ns = a->age_ns;
+	struct pt_event x = {.kind = PT_EV_EXEC, .ts_ns = ev->ts_ns, .pid = ev->pid, .tgid = ev->tgid};
+	x.u.exec.path = a->exe ? a->exe : a->argc && a->argv[0] ? a->argv[0] : "";
+	x.u.exec.argv = a->argv;
+	x.u.exec.argc = a->argc;
+	x.u.exec.argv_truncated = a->argv_truncated;
+	if (add_image(m, p, &x) < 0)
+		return -ENOMEM;
+	for (size_t i = 0; i < a->nthreads; i++) {
+		struct pt_mproc *t = get_task(m, a->threads[i], ev->pid, ev->ts_ns);
+		if (!t)
+			return -ENOMEM;
+		t->attached = true;
+	}
+	return 0;
+}
+
 int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 {
 	struct pt_mproc *p;
@@ -298,6 +335,8 @@ int pt_model_feed(struct pt_model *m, const struct pt_event *ev)
 	switch (ev->kind) {
 	case PT_EV_START:
 		return on_start(m, ev);
+	case PT_EV_ATTACH:
+		return on_attach(m, ev);
 	case PT_EV_SPAWN:
 		return on_spawn(m, ev);
 	case PT_EV_EXEC:

@@ -57,6 +57,8 @@ struct pt_mproc {
 	uint32_t seq;               /* creation order, 0 = first */
 	bool is_thread;
 	bool spawned;               /* a spawn event created it (else the root or a stray) */
+	bool attached;              /* running before the trace: an attach event (-p) made it */
+	uint64_t age_ns;            /* attached: how long it had run by then */
 	uint8_t spawn_kind;         /* enum pt_spawn_kind */
 	struct pt_mproc *parent;    /* the process that spawned it; a thread's process */
 	pid_t spawner;              /* the task (tid) that spawned it */

@@ -137,6 +137,7 @@ static int on_event(struct pt_view *v, const struct pt_event *ev)
 		s->stop_sig[sig_index(ev->u.stopped.sig)]++;
 		break;
 	case PT_EV_START:
+	case PT_EV_ATTACH:
 	case PT_EV_SYSCALL:
 	case PT_EV_CONTINUED:
 	case PT_EV_EXIT:
@@ -371,6 +372,8 @@ static int event_table(struct stats *s, FILE *f)
 	if (head(&t, names) < 0)
 		goto out;
 	for (int k = 0; k < PT_EV__COUNT; k++) {
+		if (k == PT_EV_ATTACH && !m->kind_count[k])
+			continue;       /* only a -p trace has them */
 		if (!(c = row(&t)))
 			goto out;
 		snprintf(c[0].s, sizeof(c[0].s), "%s", pt_event_kind_name(k));

@@ -109,6 +109,10 @@ static void notes(struct tree *t, struct pt_buf *b, const struct pt_mproc *p)
 		note_sep(b, &n);
 		pt_buf_puts(b, "never reaped (a zombie at the end)");
 	}
+	if (p->attached && !p->is_thread) {
+		note_sep(b, &n);
+		pt_buf_printf(b, "attached after %s", pt_fmt_dur(p->age_ns, d, sizeof(d)));
+	}
 	if (p->reparented) {
 		note_sep(b, &n);
 		pt_buf_printf(b, "orphan → reparented to %d (%s)", (int)p->reparent_to,

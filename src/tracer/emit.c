@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "emit.h"
+#include "pt/procfs.h"
 
 uint64_t pt_now_ns(void)
 {
@@ -36,6 +37,16 @@ void pt_emit_start(struct pt_tracer *T)
 	ev.u.start.realtime_ns = (uint64_t)rt.tv_sec * 1000000000ull + (uint64_t)rt.tv_nsec;
 	ev.u.start.argv = (const char *const *)T->opt->argv;
 	ev.u.start.argc = (size_t)T->opt->argc;
+	if (T->attach_mode) {
+		/* the command line of the first PID: what is traced */
+		struct pt_env cmd;
+		if (pt_procfs_read_cmdline(T->root, &T->arena, &cmd) == 0) {
+			ev.u.start.argv = cmd.v;
+			ev.u.start.argc = cmd.n;
+		}
+		ev.u.start.attach = T->opt->attach;
+		ev.u.start.nattach = T->opt->nattach;
+	}
 	ev.u.start.seccomp = T->opt->seccomp;
 	ev.u.start.events_only = T->opt->events_only;
 	pt_tracer_emit(T, &ev, T->root, T->root);
@@ -48,6 +59,8 @@ void pt_emit_end(struct pt_tracer *T, int exit_status)
 	ev.u.end.root = T->root_status;
 	ev.u.end.interrupted = T->interrupted != 0;
 	ev.u.end.by_signal = T->interrupted;
+	ev.u.end.detached = T->ndetached > 0;
+	ev.u.end.left_running = T->ndetached;
 	for (int i = 0; i < PT_STOP__COUNT; i++)
 		if (i != PT_STOP_DEATH)
 			ev.u.end.stops += T->stops[i];

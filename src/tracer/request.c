@@ -53,7 +53,8 @@ void pt_detach(struct pt_tracer *T, struct pt_task *t, pid_t pid, int sig)
 {
 	if (t && (t->flags & PT_T_UNTRACED))   /* the program gets its own flags back */
 		pt_untraced_restore(t);
-	ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)sig);
+	if (ptrace(PTRACE_DETACH, pid, NULL, (void *)(long)sig) == 0)
+		T->ndetached++;
 	if (!t)
 		return;
 	if (t->flags & PT_T_HELD)

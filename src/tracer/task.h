@@ -21,6 +21,7 @@ enum pt_task_flag {
 	PT_T_HELD = 1u << 6,       /* new task held at its first stop until its parent's event */
 	PT_T_NEED_OPTS = 1u << 7,  /* give it the tracer's full options at its first stop */
 	PT_T_DIED = 1u << 8,       /* held: its death was reported before its spawn (death_status) */
+	PT_T_ATTACHED = 1u << 9,   /* seized by -p (it was running before the trace) */
 	/* We cleared CLONE_UNTRACED from a clone in flight (untraced.c): put
 	 * clone_flags back before the task runs on. */
 	PT_T_UNTRACED_REG = 1u << 16,  /* in the flags register (clone) */

@@ -91,6 +91,19 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 		popts |= PTRACE_O_TRACEEXIT;
 	T.popts = popts;
 	pt_interrupt_install();
+	if (!path) {
+		/* -p: no launch; a terminal's signal always interrupts (no
+		 * root shares it: set_root is not called) and detaches. */
+		struct pt_attach_walk *w = NULL;
+		T.attach_mode = true;
+		T.root = o->attach[0];
+		rc = pt_attach_seize(&T, &w, err, errlen);
+		if (rc < 0)
+			goto out;
+		pt_emit_start(&T);
+		pt_attach_emit(&T, w);
+		goto run;
+	}
 	unsigned launch_stops = 0;
 	rc = pt_launch_spawn(path, o->argv, filter, popts, &T.root, &launch_stops);
 	if (rc < 0) {
@@ -113,12 +126,17 @@ int pt_trace_run(const struct pt_options *o, struct pt_sinks *sinks, const char 
 	pt_emit_start(&T);
 	pt_resume(&T, root, 0);    /* out of the SIGCONT stop launch left it in */
 
+run:
 	pt_loop_run(&T);
 
 	pt_lifecycle_finish(&T);
 	int status = pt_wstatus_shell_code(T.root_status);
 	if (T.interrupted)
 		status = 128 + T.interrupted;
+	/* -p: detaching is the normal end (0); else the first PID ended
+	 * while traced, and its status is ours (README). */
+	if (T.attach_mode)
+		status = T.interrupted || !T.root_done ? 0 : pt_wstatus_shell_code(T.root_status);
 	pt_emit_end(&T, status);
 	if (o->stats)
 		print_stats(&T);

@@ -46,6 +46,7 @@ struct pt_tracer {
 	unsigned long popts;        /* PTRACE_O_* every task starts with */
 	pid_t root;                 /* with -p: the first PID (not our child) */
 	bool attach_mode;           /* -p: the tree was running before us */
+	uint64_t ndetached;         /* tasks let go running at the end (end.left_running) */
 	pid_t self;                 /* getpid(), once */
 	uint64_t nprocs_ended;      /* processes whose leader's death we saw (--stats) */
 	bool root_done;
@@ -153,6 +154,16 @@ void pt_interrupt_poll(struct pt_tracer *T);
  * t is no longer in that stop (killed since). */
 int pt_lifecycle_on_exit_event(struct pt_tracer *T, struct pt_task *t, uint32_t *kinds, enum pt_arch *arch,
 			       int64_t *ret);
+
+/* attach.c (-p): seizes every thread of each PID and of its live
+ * descendants (unless --no-descendants), re-reading /proc until stable.
+ * 0 and the walk for pt_attach_emit; -errno with a one-line message in err,
+ * nothing left attached. */
+struct pt_attach_walk;
+int pt_attach_seize(struct pt_tracer *T, struct pt_attach_walk **out, char *err, size_t errlen);
+/* attach.c: the attach event of each process seized, parents first (after
+ * the start event, before any live one); frees w. */
+void pt_attach_emit(struct pt_tracer *T, struct pt_attach_walk *w);
 
 /* loop.c: waits for every stop of the traced tree and serves it, until
  * no tracee is left. */

@@ -545,6 +545,7 @@ Test(logread, nul_byte_is_refused)
 
 /* One event of each kind with every optional field the writer can print
  * set, built from events.def: a kind without its sample_ does not compile. */
+static const pid_t rt_pids[] = {7, 8};
 static const char *const rt_argv[] = {"/bin/demo", "-x", "caf\xc3\xa9 \xff"};
 static const struct pt_frame rt_frames[] = {
 	{.ip = 0x401000, .off = 16, .func = "main", .module = "/bin/demo", .module_off = 0x1000},
@@ -585,7 +586,15 @@ static void sample_start(struct pt_event *ev)
 {
 	ev->u.start = (struct pt_ev_start){.version = PT_TRACE_FORMAT_VERSION, .tool_version = "0.1.0",
 					   .realtime_ns = 1700000000000000000ull, .argv = rt_argv, .argc = 3,
-					   .seccomp = true};
+					   .seccomp = true, .events_only = true, .attach = rt_pids, .nattach = 2};
+}
+
+static void sample_attach(struct pt_event *ev)
+{
+	ev->u.attach = (struct pt_ev_attach){.ppid = 1, .argv = rt_argv, .argc = 3, .argv_truncated = true,
+					     .exe = "/usr/bin/x", .cwd = "/tmp", .state = "stopped",
+					     .start_ticks = 12345, .age_ns = 987654321, .threads = rt_pids,
+					     .nthreads = 2, .zombies = 3};
 }
 
 static void sample_spawn(struct pt_event *ev)
@@ -658,7 +667,8 @@ static void sample_reparent(struct pt_event *ev)
 static void sample_end(struct pt_event *ev)
 {
 	ev->u.end = (struct pt_ev_end){.exit_status = 137, .root = {PT_WS_SIGNALED, false, SIGKILL},
-				       .interrupted = true, .by_signal = SIGINT, .stops = 42};
+				       .interrupted = true, .by_signal = SIGINT, .stops = 42, .detached = true,
+				       .left_running = 5};
 }
 
 static void (*const samples[PT_EV__COUNT])(struct pt_event *ev) = {

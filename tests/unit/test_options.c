@@ -1,6 +1,7 @@
 /* Command line parsing: pure, so tested without tracing anything. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pt/options.h"
@@ -257,4 +258,32 @@ Test(options, events_only)
 	cr_assert_eq(PARSE(&o, &cmd, err, "--events-only", "-e", "trace=openat", "ls"), -EINVAL);
 	cr_assert(strstr(err, "--events-only") && !strchr(err, '\n'), "%s", err);
 	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=openat", "--events-only", "ls"), -EINVAL);
+}
+
+Test(options, attach_pids)
+{
+	struct pt_options o;
+	enum pt_cmd cmd;
+	char err[256];
+	cr_assert_eq(PARSE(&o, &cmd, err, "-p", "12,34", "--attach", "56", "-p", "12"), 0, "%s", err);
+	cr_assert_eq(o.nattach, 3, "duplicates are dropped");
+	cr_assert_eq(o.attach[0], 12);
+	cr_assert_eq(o.attach[1], 34);
+	cr_assert_eq(o.attach[2], 56);
+	cr_assert_null(o.argv);
+	cr_assert_not(o.seccomp, "attach mode loads no filter");
+	cr_assert_not(o.no_descendants);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-p", "7", "--no-descendants", "--events-only"), 0, "%s", err);
+	cr_assert(o.no_descendants && o.events_only);
+	const char *bad[] = {"", "0", "-3", "12,", ",12", "1x", "99999999999", "12,,3"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char v[32];
+		snprintf(v, sizeof(v), "%s", bad[i]);
+		char *av[] = {"ptrace-tour", "-p", v, NULL};
+		cr_assert_eq(parse(&o, &cmd, err, sizeof(err), 3, av), -EINVAL, "-p '%s' accepted", bad[i]);
+		cr_assert(strstr(err, "-p") && !strchr(err, '\n'), "%s", err);
+	}
+	cr_assert_eq(PARSE(&o, &cmd, err, "-p", "12", "--", "ls"), -EINVAL);
+	cr_assert(strstr(err, "-p and a program") && !strchr(err, '\n'), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--no-descendants", "ls"), -EINVAL);
 }

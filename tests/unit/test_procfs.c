@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "pt/arena.h"
@@ -750,4 +751,62 @@ Test(procfs, env_diff_large)
 	}
 	free(o);
 	free(w);
+}
+
+/* ---- children and tasks (attach) ---- */
+
+Test(procfs, children_fixture_text)
+{
+	pid_t v[8];
+	size_t n;
+	static const char kernel[] = "4242 4243 17 ";   /* as the kernel writes it */
+	cr_assert_eq(pt_procfs_parse_children(kernel, sizeof(kernel) - 1, v, 8, &n), 0);
+	cr_assert_eq(n, 3);
+	cr_assert_eq(v[0], 4242);
+	cr_assert_eq(v[1], 4243);
+	cr_assert_eq(v[2], 17);
+	cr_assert_eq(pt_procfs_parse_children("", 0, v, 8, &n), 0, "no children");
+	cr_assert_eq(n, 0);
+	cr_assert_eq(pt_procfs_parse_children("5\n", 2, v, 8, &n), 0);
+	cr_assert_eq(n, 1);
+	/* the length bounds it: "12" of "123" */
+	cr_assert_eq(pt_procfs_parse_children("123", 2, v, 8, &n), 0);
+	cr_assert_eq(v[0], 12);
+	cr_assert_eq(pt_procfs_parse_children("1 2 3 ", 6, v, 2, &n), -E2BIG);
+	cr_assert_eq(n, 2, "the first max are kept");
+	static const char *const bad[] = {"12x", "-4", "0", "1 a", "99999999999", "1,2"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		cr_assert_eq(pt_procfs_parse_children(bad[i], strlen(bad[i]), v, 8, &n), -EINVAL, "'%s'", bad[i]);
+}
+
+Test(procfs, children_and_tasks_live)
+{
+	int fds[2];
+	cr_assert_eq(pipe(fds), 0);
+	pid_t c = fork();
+	if (c == 0) {
+		char b;
+		close(fds[1]);
+		(void)read(fds[0], &b, 1);
+		_exit(0);
+	}
+	pid_t v[64], tids[64];
+	size_t n, nt;
+	cr_assert_eq(pt_procfs_read_tasks(getpid(), tids, 64, &nt), 0);
+	cr_assert_geq(nt, 1);
+	bool found = false;
+	for (size_t t = 0; t < nt; t++) {
+		cr_assert_eq(pt_procfs_read_children(getpid(), tids[t], v, 64, &n), 0);
+		for (size_t i = 0; i < n; i++)
+			found |= v[i] == c;
+	}
+	cr_assert(found, "child %d not listed", (int)c);
+	close(fds[1]);
+	close(fds[0]);
+	int st;
+	waitpid(c, &st, 0);
+	cr_assert_eq(pt_procfs_read_tasks(c, tids, 64, &nt), -ENOENT, "a reaped process has no task dir");
+	cr_assert_str_eq(pt_procfs_state_name('T'), "stopped");
+	cr_assert_str_eq(pt_procfs_state_name('S'), "sleeping");
+	cr_assert_str_eq(pt_procfs_state_name('?'), "unknown");
 }
