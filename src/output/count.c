@@ -45,6 +45,7 @@ static int count_emit(struct pt_sink *s, const struct pt_event *ev)
 	/* a spawn is a fork/clone that succeeded (failed ones are not seen) */
 	case PT_EV_SPAWN: add(k, ev->u.spawn.arch, ev->u.spawn.syscall, false); break;
 	case PT_EV_START:
+	case PT_EV_ATTACH:
 	case PT_EV_SIGNAL:
 	case PT_EV_STOPPED:
 	case PT_EV_CONTINUED:

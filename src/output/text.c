@@ -193,7 +193,7 @@ static void text_attach(struct text *t, FILE *f, const struct pt_event *ev)
 		(double)a->age_ns / 1e9);
 	for (size_t i = 0; i < a->argc; i++) {
 		fputc(' ', f);
-		qstr(f, a->argv[i]);
+		qstr(f, a->argv[i], t->o.xstr);
 	}
 	if (a->nthreads)
 		fprintf(f, " (+%zu thread%s)", a->nthreads, a->nthreads == 1 ? "" : "s");
@@ -367,6 +367,7 @@ static bool shown(const struct text *t, const struct pt_event *ev)
 {
 	switch (ev->kind) {
 	case PT_EV_START:
+	case PT_EV_ATTACH:     /* the tree as found: what the rest builds on */
 	case PT_EV_END:
 	case PT_EV_SYSCALL:     /* chosen by -e trace=, in the tracer */
 		return true;
