@@ -206,6 +206,13 @@ struct pt_ev_spawn {
 	uint8_t arch;           /* enum pt_arch of the call */
 	uint64_t flags;         /* clone flags (0 for fork/vfork) */
 	bool orphan;            /* creator unknown: pid is the parent /proc named (init, a subreaper) */
+	/* clone3: its struct clone_args as read at the fork event (exit_signal,
+	 * stack, stack_size after the flags); has_args false for other calls
+	 * or when it could not be read.  args_size is clone3's size argument. */
+	bool has_args;
+	uint64_t args_size;
+	int exit_signal;
+	uint64_t stack, stack_size;
 };
 
 struct pt_ev_exec {
@@ -228,6 +235,10 @@ struct pt_ev_exec_failed {
 	uint8_t arch;
 };
 
+/* The most bytes kept of the memory an argument points to (a struct
+ * sigaction is 32 on x86_64). */
+#define PT_SC_MEM_MAX 64
+
 struct pt_ev_syscall {      /* any traced syscall without a lifecycle meaning */
 	int nr;
 	uint8_t arch;           /* enum pt_arch */
@@ -236,6 +247,19 @@ struct pt_ev_syscall {      /* any traced syscall without a lifecycle meaning */
 	const char *str[6];     /* decoded string arguments (NULL where not a string) */
 	int64_t ret;
 	int err;                /* positive errno when ret is -errno, else 0 */
+	/* -y: the path of each fd argument ('f'; AT_FDCWD: the cwd) and of
+	 * the fd returned (PT_SK_RET_FD), from /proc/PID/fd; NULL: not asked
+	 * or unreadable.  Tracee-controlled: escape when printing. */
+	const char *fd_path[6];
+	const char *ret_path;
+	/* The bytes an argument points to, for the memory letters of the
+	 * signature (syscalls/README.md: K k G g N), read at the stop (an
+	 * input at the entry, an output at a successful exit); NULL: not
+	 * read.  The text decodes them, so a replayed log prints the same. */
+	const uint8_t *mem[6];
+	uint16_t mem_len[6];
+	bool timed;             /* -T, -c: dur_ns is known */
+	uint64_t dur_ns;        /* from its entry stop to its exit stop */
 };
 
 struct pt_ev_wait {
@@ -254,6 +278,8 @@ struct pt_ev_wait {
 	 * set only when it differs from ours (else 0). */
 	pid_t child_ns;
 	pid_t id_pid;
+	bool timed;             /* -T, -c: dur_ns is known */
+	uint64_t dur_ns;        /* from its entry stop to its exit stop */
 };
 
 struct pt_ev_signal {       /* a signal was delivered to the task */

@@ -51,6 +51,10 @@ struct pt_options {
 	size_t nexports;
 	bool follow_forks_split;    /* -ff (with -o FILE): each process's text to FILE.PID */
 	bool count;                 /* -c: a per-syscall count table at the end */
+	/* -T, -c: each reported syscall's entry stop is timed (CLOCK_MONOTONIC)
+	 * and its event carries the time to its exit stop */
+	bool timing;
+	bool decode_fds;            /* -y, --decode-fds=path: fd paths from /proc/PID/fd */
 	/* The full text on the terminal although --log/--export keep the trace:
 	 * -o, -v, -e, --text (README, "Output volume"). */
 	bool full_text;

@@ -114,6 +114,7 @@ struct pt_text_opts {
 	bool no_exit_lines; /* -qq: no "+++ exited" lines */
 	bool no_pid;        /* -ff: one file per process, no "[pid N]" prefix */
 	uint8_t xstr;       /* 0; 1 (-x): a string with a non-ASCII byte all in \xHH; 2 (-xx): every string */
+	bool show_time;     /* -T: " <seconds>" after a syscall or wait line that carries its time */
 	unsigned strsize;   /* -s: argv strings cut after this many bytes ("..."); 0: whole */
 	/* -e event=: lifecycle kinds hidden (bit 1 << PT_EV_x); start, end and
 	 * syscall lines are not filtered here.  Zero (a zeroed struct) shows all. */

@@ -31,6 +31,12 @@ struct pt_syscall_desc {
 	const char *sig;        /* argument signature, see syscalls/README.md */
 };
 
+/* The memory letters of a signature (syscalls/README.md): the bytes the
+ * argument's pointer is read for (0: not a memory letter), and whether the
+ * kernel writes them (read at a successful exit, else at the entry). */
+size_t pt_sig_mem_size(char sig);
+bool pt_sig_mem_is_output(char sig);
+
 /* NULL when nr is not a known syscall of arch. */
 const struct pt_syscall_desc *pt_syscall_desc(enum pt_arch arch, long nr);
 /* The name of nr in arch (x32 uses x86_64's names), or NULL. */

@@ -31,9 +31,12 @@ static const char usage_text[] =
 	"  -r                   prefix lines with the time since the previous line\n"
 	"  -s N                 print at most N bytes of each argv string (default 32)\n"
 	"  -x, -xx              a string with a non-ASCII byte, or every string, in hex\n"
+	"  -y, --decode-fds=path  fd arguments and results with their paths (/proc/PID/fd)\n"
+	"  -T                   the time spent in each reported syscall, as <seconds>\n"
 	"  -q                   no process-tree summary at the end\n"
 	"  -qq                  neither the summary nor the \"+++ exited\" lines\n"
-	"  -c                   a table of syscall counts and errors instead of the lines\n"
+	"  -c                   a table of syscall times, counts and errors instead of\n"
+	"                       the lines (times the reported syscalls, as -T)\n"
 	"  --summary            print the summary even with -o or --log only\n"
 	"  --threads            show threads in the summary instead of folding them\n"
 	"  --explain            explain each lifecycle event in plain words\n"
@@ -453,13 +456,15 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 			o->text.strsize = (unsigned)v;
 			break;
 		}
-		case 'y':
 		case OPT_DECODE_FDS:
-			return refuse(err, errlen, "%s: not supported: fd paths would need a /proc read at every "
-				    "reported syscall, which the tracer does not do yet",
-				    c == 'y' ? "-y" : "--decode-fds");
-		case 'T':
-			return refuse(err, errlen, "-T: not supported: syscall events carry no entry time yet");
+			/* strace's other kinds (socket, dev, pidfd) would need
+			 * more than the readlink of /proc/PID/fd/N */
+			if (optarg && strcmp(optarg, "path") != 0)
+				return refuse(err, errlen, "--decode-fds=%s: not supported: only 'path' (as -y)", optarg);
+			o->decode_fds = true;
+			break;
+		case 'y': o->decode_fds = true; break;
+		case 'T': o->text.show_time = true; break;
 		case OPT_SECCOMP_BPF: seccomp_bpf = true; break;
 		case OPT_TEXT: o->text_given = true; break;
 		case 't': tcount++; break;
@@ -542,6 +547,8 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 	o->quiet = qcount >= 1;
 	o->text.no_exit_lines = qcount >= 2;
 	o->text.xstr = (uint8_t)(xcount > 2 ? 2 : xcount);
+	/* -c implies the timing, as strace's -c shows time columns */
+	o->timing = o->text.show_time || o->count;
 	if (tcount == 1)
 		o->text.ts = PT_TS_TIME;
 	else if (tcount == 2)

@@ -569,3 +569,18 @@ int pt_wait_options_parse(const char *s, int *out)
 	*out = (int)(unsigned)v;
 	return 0;
 }
+
+size_t pt_sig_mem_size(char sig)
+{
+	switch (sig) {
+	case 'K': case 'k': return 8;     /* sigset_t as the kernel has it (_NSIG / 8) */
+	case 'G': case 'g': return 32;    /* x86_64's struct kernel_sigaction */
+	case 'N': return 16;              /* struct timespec */
+	default: return 0;
+	}
+}
+
+bool pt_sig_mem_is_output(char sig)
+{
+	return sig == 'k' || sig == 'g';
+}

@@ -363,6 +363,18 @@ static void write_spawn(struct pt_buf *f, const struct pt_event *ev)
 	}
 	if (s->orphan)
 		pt_buf_printf(f, ",\"orphan\":true");
+	if (s->has_args) {
+		pt_buf_printf(f, ",\"clone_args\":{\"size\":%" PRIu64 ",\"exit_signal\":", s->args_size);
+		if (s->exit_signal > 0 && s->exit_signal <= 64) {
+			char sb[32];
+			jstr(f, pt_signal_name(s->exit_signal, sb, sizeof(sb)));
+		} else {
+			pt_buf_i64(f, s->exit_signal);
+		}
+		jhex(f, "stack", s->stack);
+		jhex(f, "stack_size", s->stack_size);
+		pt_buf_putc(f, '}');
+	}
 }
 
 static void write_exec(struct pt_buf *f, const struct pt_event *ev)
@@ -416,6 +428,43 @@ static void write_syscall(struct pt_buf *f, const struct pt_event *ev)
 	pt_buf_printf(f, "],\"ret\":%" PRId64, s->ret);
 	if (s->err)
 		jerrno(f, s->err);
+	bool any_path = false, any_mem = false;
+	for (int i = 0; i < s->nargs; i++) {
+		any_path |= s->fd_path[i] != NULL;
+		any_mem |= s->mem[i] != NULL;
+	}
+	if (any_path) {
+		pt_buf_puts(f, ",\"fd_paths\":[");
+		for (int i = 0; i < s->nargs; i++) {
+			if (i)
+				pt_buf_putc(f, ',');
+			jstr(f, s->fd_path[i]);
+		}
+		pt_buf_putc(f, ']');
+	}
+	if (s->ret_path) {
+		jkey(f, "ret_path");
+		jstr(f, s->ret_path);
+	}
+	if (any_mem) {
+		/* the bytes in hex, two digits each */
+		pt_buf_puts(f, ",\"mem\":[");
+		for (int i = 0; i < s->nargs; i++) {
+			if (i)
+				pt_buf_putc(f, ',');
+			if (!s->mem[i]) {
+				pt_buf_puts(f, "null");
+				continue;
+			}
+			pt_buf_putc(f, '"');
+			for (unsigned k = 0; k < s->mem_len[i]; k++)
+				pt_buf_printf(f, "%02x", s->mem[i][k]);
+			pt_buf_putc(f, '"');
+		}
+		pt_buf_putc(f, ']');
+	}
+	if (s->timed)
+		pt_buf_printf(f, ",\"dur_ns\":%" PRIu64, s->dur_ns);
 }
 
 static void write_wait(struct pt_buf *f, const struct pt_event *ev)
@@ -448,6 +497,8 @@ static void write_wait(struct pt_buf *f, const struct pt_event *ev)
 		jstatus_fields(f, w->status, false);
 		pt_buf_putc(f, '}');
 	}
+	if (w->timed)
+		pt_buf_printf(f, ",\"dur_ns\":%" PRIu64, w->dur_ns);
 }
 
 static void write_signal(struct pt_buf *f, const struct pt_event *ev)

@@ -90,6 +90,13 @@ static void print_status(FILE *f, struct pt_wstatus st)
 	fputs(pt_wstatus_str(st, buf, sizeof(buf)), f);
 }
 
+/* -T: strace's " <0.000123>" after the result. */
+static void dur(FILE *f, bool show, bool timed, uint64_t ns)
+{
+	if (show && timed)
+		fprintf(f, " <%" PRIu64 ".%06u>", ns / 1000000000u, (unsigned)(ns % 1000000000u / 1000));
+}
+
 static void print_syscall(FILE *f, const struct pt_ev_syscall *s, unsigned xstr)
 {
 	enum pt_arch table = s->arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : s->arch;
@@ -99,12 +106,12 @@ static void print_syscall(FILE *f, const struct pt_ev_syscall *s, unsigned xstr)
 	else
 		fprintf(f, "syscall_%d", s->nr);
 	fputc('(', f);
-	pt_textfmt_args(f, d ? d->sig : NULL, s->nargs, s->args, s->str, xstr);
+	pt_textfmt_syscall_args(f, d ? d->sig : NULL, s, xstr);
 	fputs(") = ", f);
 	if (s->err)
 		ret_errno(f, s->err);
 	else
-		fprintf(f, "%" PRId64, s->ret);
+		pt_textfmt_ret(f, d ? d->kinds : 0, s, xstr);
 	if (s->arch != PT_ARCH_X86_64)
 		fprintf(f, " [%s]", pt_arch_name(s->arch));
 }
@@ -208,7 +215,9 @@ static void text_spawn(struct text *t, FILE *f, const struct pt_event *ev)
 	char buf[256];
 	prefix(t, ev);
 	fprintf(f, "%s(", syscall_name(sp->syscall, sp->arch, "clone"));
-	if (sp->flags)
+	if (sp->has_args)     /* clone3: its struct clone_args, as strace */
+		pt_textfmt_clone3_args(f, sp, sp->flags ? pt_spawn_flags_str(sp, buf, sizeof(buf)) : NULL);
+	else if (sp->flags)
 		fputs(pt_spawn_flags_str(sp, buf, sizeof(buf)), f);
 	fprintf(f, ") = %d [%s]", (int)sp->child, pt_spawn_kind_name(sp->kind));
 	arch_note(f, sp->arch);
@@ -258,6 +267,7 @@ static void text_syscall(struct text *t, FILE *f, const struct pt_event *ev)
 {
 	prefix(t, ev);
 	print_syscall(f, &ev->u.syscall, t->o.xstr);
+	dur(f, t->o.show_time, ev->u.syscall.timed, ev->u.syscall.dur_ns);
 	fputc('\n', f);
 }
 
@@ -265,6 +275,7 @@ static void text_wait(struct text *t, FILE *f, const struct pt_event *ev)
 {
 	prefix(t, ev);
 	print_wait(f, &ev->u.wait);
+	dur(f, t->o.show_time, ev->u.wait.timed, ev->u.wait.dur_ns);
 	if (t->fold_n > 1)
 		fprintf(f, " [polled %lu times]", t->fold_n);
 	fputc('\n', f);

@@ -13,7 +13,7 @@
 
 /* ---- the flag tables (syscalls/arg_flags.def, fcntl_cmds.def) ---- */
 
-enum { AFT_OPEN = 1, AFT_ACCESS, AFT_AT, AFT_PROT, AFT_MAP, AFT_FD };
+enum { AFT_OPEN = 1, AFT_ACCESS, AFT_AT, AFT_PROT, AFT_MAP, AFT_FD, AFT_SA, AFT_TIMER };
 
 static const struct {
 	uint8_t table;
@@ -23,6 +23,18 @@ static const struct {
 #define AF(table, name, value) {AFT_##table, #name, value},
 #include "arg_flags.def"
 #undef AF
+};
+
+enum { AVT_SIGHOW = 1, AVT_CLOCK };
+
+static const struct {
+	uint8_t table;
+	const char *name;
+	uint64_t value;
+} arg_values[] = {
+#define AV(table, name, value) {AVT_##table, #name, value},
+#include "arg_values.def"
+#undef AV
 };
 
 enum fcntl_arg { FA_NONE, FA_INT, FA_FD, FA_OPEN, FA_SIG, FA_PTR };
@@ -118,9 +130,121 @@ static void fcntl_arg(FILE *f, uint64_t cmd, uint64_t v)
 	}
 }
 
+/* An enumeration by its value table, as strace prints an unknown value:
+ * the number and a comment naming the table's prefix. */
+static void value(FILE *f, unsigned table, uint64_t v, const char *unknown)
+{
+	for (size_t i = 0; i < PT_N_ELEMENTS(arg_values); i++)
+		if (arg_values[i].table == table && arg_values[i].value == v) {
+			fputs(arg_values[i].name, f);
+			return;
+		}
+	fprintf(f, "%#" PRIx64 " /* %s */", v, unknown);
+}
+
+static void ptr(FILE *f, uint64_t v)
+{
+	if (!v)
+		fputs("NULL", f);
+	else
+		fprintf(f, "%#" PRIx64, v);
+}
+
+static uint64_t le64(const uint8_t *b)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* strace's sigset: the signals without "SIG", space separated; a set
+ * holding half of the 64 or more is printed as ~[the others]. */
+static void sigset(FILE *f, uint64_t m)
+{
+	unsigned n = (unsigned)__builtin_popcountll(m);
+	if (n >= 32) {
+		fputc('~', f);
+		m = ~m;
+	}
+	fputc('[', f);
+	bool any = false;
+	for (int i = 0; i < 64; i++)
+		if (m >> i & 1) {
+			char buf[32];
+			const char *name = pt_signal_name(i + 1, buf, sizeof(buf));
+			fprintf(f, "%s%s", any ? " " : "", strncmp(name, "SIG", 3) ? name : name + 3);
+			any = true;
+		}
+	fputc(']', f);
+}
+
+/* x86_64's struct kernel_sigaction: handler, flags, restorer, mask. */
+static void sigaction_struct(FILE *f, const uint8_t *b)
+{
+	uint64_t h = le64(b), fl = le64(b + 8), rest = le64(b + 16), mask = le64(b + 24);
+	fputs("{sa_handler=", f);
+	if (h == 0)
+		fputs("SIG_DFL", f);
+	else if (h == 1)
+		fputs("SIG_IGN", f);
+	else
+		fprintf(f, "%#" PRIx64, h);
+	fputs(", sa_mask=", f);
+	sigset(f, mask);
+	fputs(", sa_flags=", f);
+	flags(f, AFT_SA, fl, "0");
+	if (fl & 0x04000000)    /* SA_RESTORER */
+		fprintf(f, ", sa_restorer=%#" PRIx64, rest);
+	fputc('}', f);
+}
+
+/* A memory letter: decoded from the bytes read at the stop, or the
+ * pointer as strace prints one it could not read. */
+static void mem_arg(FILE *f, char sig, uint64_t v, const uint8_t *mem, size_t len)
+{
+	if (!mem || len < pt_sig_mem_size(sig)) {
+		ptr(f, v);
+		return;
+	}
+	switch (sig) {
+	case 'K': case 'k': sigset(f, le64(mem)); break;
+	case 'G': case 'g': sigaction_struct(f, mem); break;
+	case 'N':
+		fprintf(f, "{tv_sec=%" PRId64 ", tv_nsec=%" PRId64 "}", (int64_t)le64(mem), (int64_t)le64(mem + 8));
+		break;
+	default: ptr(f, v); break;
+	}
+}
+
 void pt_textfmt_args(FILE *f, const char *sig, int nargs, const uint64_t *args, const char *const *str,
 		     unsigned xstr)
 {
+	struct pt_ev_syscall s = {.nargs = (uint8_t)(nargs > 6 ? 6 : nargs < 0 ? 0 : nargs)};
+	for (int i = 0; i < s.nargs; i++) {
+		s.args[i] = args[i];
+		s.str[i] = str ? str[i] : NULL;
+	}
+	pt_textfmt_syscall_args(f, sig, &s, xstr);
+}
+
+/* -y's "<path>" after an fd (strace: "3</etc/passwd>"). */
+static void fd_path(FILE *f, const char *path, unsigned xstr)
+{
+	if (!path)
+		return;
+	fputc('<', f);
+	if (xstr)
+		pt_textfmt_str(f, path, SIZE_MAX, xstr);
+	else
+		pt_escape_text_bare(f, path, strlen(path), 1);
+	fputc('>', f);
+}
+
+void pt_textfmt_syscall_args(FILE *f, const char *sig, const struct pt_ev_syscall *s, unsigned xstr)
+{
+	const uint64_t *args = s->args;
+	int nargs = s->nargs;
 	size_t siglen = sig ? strlen(sig) : 0;
 	for (int i = 0; i < nargs && i < 6; i++) {
 		char c = (size_t)i < siglen ? sig[i] : 'x';
@@ -139,8 +263,36 @@ void pt_textfmt_args(FILE *f, const char *sig, int nargs, const uint64_t *args, 
 			break;
 		if (i)
 			fputs(", ", f);
-		pt_textfmt_arg(f, c, args[i], str ? str[i] : NULL, xstr);
+		if (pt_sig_mem_size(c))
+			mem_arg(f, c, args[i], s->mem[i], s->mem_len[i]);
+		else
+			pt_textfmt_arg(f, c, args[i], s->str[i], xstr);
+		if (c == 'f')
+			fd_path(f, s->fd_path[i], xstr);
 	}
+}
+
+void pt_textfmt_ret(FILE *f, uint32_t kinds, const struct pt_ev_syscall *s, unsigned xstr)
+{
+	if (kinds & PT_SK_RET_ADDR)
+		fprintf(f, "%#" PRIx64, (uint64_t)s->ret);
+	else
+		fprintf(f, "%" PRId64, s->ret);
+	if (kinds & PT_SK_RET_FD)
+		fd_path(f, s->ret_path, xstr);
+}
+
+void pt_textfmt_clone3_args(FILE *f, const struct pt_ev_spawn *sp, const char *flags_str)
+{
+	char buf[32];
+	fprintf(f, "{flags=%s, exit_signal=", flags_str && *flags_str ? flags_str : "0");
+	if (sp->exit_signal > 0 && sp->exit_signal <= 64)
+		fputs(pt_signal_name(sp->exit_signal, buf, sizeof(buf)), f);
+	else
+		fprintf(f, "%d", sp->exit_signal);
+	fputs(", stack=", f);
+	ptr(f, sp->stack);
+	fprintf(f, ", stack_size=%#" PRIx64 "}, %" PRIu64, sp->stack_size, sp->args_size);
 }
 
 static bool plain_ascii(const char *s, size_t n)
@@ -183,6 +335,9 @@ void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str, unsigned xst
 	case 'P': flags(f, AFT_PROT, v, "PROT_NONE"); break;
 	case 'M': mmap_flags(f, v); break;
 	case 'C': fcntl_cmd(f, v); break;
+	case 'H': value(f, AVT_SIGHOW, v, "SIG_???"); break;
+	case 'L': value(f, AVT_CLOCK, v, "CLOCK_???"); break;
+	case 'I': flags(f, AFT_TIMER, v, "0"); break;
 	case 'f':
 		if ((int)v == -100)
 			fputs("AT_FDCWD", f);

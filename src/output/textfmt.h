@@ -22,6 +22,15 @@ void pt_textfmt_arg(FILE *f, char sig, uint64_t v, const char *str, unsigned xst
  * (syscalls/fcntl_cmds.def) or not at all.  Runs only for printed lines. */
 void pt_textfmt_args(FILE *f, const char *sig, int nargs, const uint64_t *args, const char *const *str,
 		     unsigned xstr);
+/* The same from a syscall event: with -y's fd paths ("3</etc/passwd>")
+ * and the memory letters (K k G g N) decoded from the bytes the event
+ * carries (a pointer when it carries none). */
+void pt_textfmt_syscall_args(FILE *f, const char *sig, const struct pt_ev_syscall *s, unsigned xstr);
+/* Its result: in hex for PT_SK_RET_ADDR (mmap), with -y's path for PT_SK_RET_FD. */
+void pt_textfmt_ret(FILE *f, uint32_t kinds, const struct pt_ev_syscall *s, unsigned xstr);
+/* clone3's first two arguments as strace prints them:
+ * "{flags=..., exit_signal=SIGCHLD, stack=NULL, stack_size=0}, 88". */
+void pt_textfmt_clone3_args(FILE *f, const struct pt_ev_spawn *sp, const char *flags_str);
 /* open flags: the access mode, then the O_* flags ("O_RDONLY|O_CLOEXEC"). */
 void pt_textfmt_open_flags(FILE *f, uint64_t v);
 /* The maps summary under an exit line (--maps=exit); verbose lists them. */

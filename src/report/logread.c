@@ -546,6 +546,29 @@ static void p_attach(struct pctx *c, json_object *o, struct pt_event *ev)
 	x->zombies = (unsigned)get_int(c, o, "zombies", false, 0, INT_MAX, 0);
 }
 
+/* One "mem" element: null, or the bytes in hex (at most PT_SC_MEM_MAX). */
+static void get_mem(struct pctx *c, json_object *v, const uint8_t **out, uint16_t *len)
+{
+	if (!v)
+		return;
+	const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	size_t n = s ? strlen(s) : 0;
+	if (!s || n % 2 || n / 2 > PT_SC_MEM_MAX || strspn(s, "0123456789abcdef") != n) {
+		perr(c, -EINVAL, "field \"mem\" holds something other than hex bytes (at most %d)", PT_SC_MEM_MAX);
+		return;
+	}
+	uint8_t *b = alloc(c, n / 2 + 1);
+	if (!b)
+		return;
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned x;
+		sscanf(s + 2 * i, "%2x", &x);
+		b[i] = (uint8_t)x;
+	}
+	*out = b;
+	*len = (uint16_t)(n / 2);
+}
+
 static void p_spawn(struct pctx *c, json_object *o, struct pt_event *ev)
 {
 	struct pt_ev_spawn *s = &ev->u.spawn;
@@ -560,6 +583,18 @@ static void p_spawn(struct pctx *c, json_object *o, struct pt_event *ev)
 	if (flags && pt_clone_flags_parse(flags, &s->flags) < 0)
 		perr(c, -EINVAL, "unknown clone flags \"%.64s\"", flags);
 	s->orphan = get_bool(c, o, "orphan");
+	json_object *ca = member(c, o, "clone_args", json_type_object, false);
+	if (ca) {
+		s->has_args = true;
+		s->args_size = get_u64(c, ca, "size", true);
+		json_object *es = NULL;
+		if (json_object_object_get_ex(ca, "exit_signal", &es) && es && json_object_is_type(es, json_type_int))
+			s->exit_signal = (int)get_int(c, ca, "exit_signal", true, INT_MIN, INT_MAX, 0);
+		else
+			s->exit_signal = get_sig(c, ca, "exit_signal", true);
+		s->stack = get_hex(c, ca, "stack", true);
+		s->stack_size = get_hex(c, ca, "stack_size", true);
+	}
 }
 
 static void p_exec(struct pctx *c, json_object *o, struct pt_event *ev)
@@ -614,6 +649,23 @@ static void p_syscall(struct pctx *c, json_object *o, struct pt_event *ev)
 		s->str[i] = sv[i];
 	s->ret = get_int(c, o, "ret", true, INT64_MIN, INT64_MAX, 0);
 	s->err = get_errno(c, o, false);
+	json_object *paths = member(c, o, "fd_paths", json_type_array, false);
+	size_t np = 0;
+	const char **pv = paths ? get_strv(c, paths, "fd_paths", true, &np) : NULL;
+	if (np > 6)
+		perr(c, -EINVAL, "more than 6 fd paths");
+	for (size_t i = 0; pv && i < np && i < 6; i++)
+		s->fd_path[i] = pv[i];
+	s->ret_path = get_str(c, o, "ret_path", false);
+	json_object *mem = member(c, o, "mem", json_type_array, false);
+	size_t nm = mem ? json_object_array_length(mem) : 0;
+	if (nm > 6)
+		perr(c, -EINVAL, "more than 6 memory arguments");
+	for (size_t i = 0; i < nm && i < 6; i++)
+		get_mem(c, json_object_array_get_idx(mem, i), &s->mem[i], &s->mem_len[i]);
+	json_object *dur = member(c, o, "dur_ns", json_type_int, false);
+	s->timed = dur != NULL;
+	s->dur_ns = get_u64(c, o, "dur_ns", false);
 }
 
 static void p_wait(struct pctx *c, json_object *o, struct pt_event *ev)
@@ -623,6 +675,9 @@ static void p_wait(struct pctx *c, json_object *o, struct pt_event *ev)
 	const char *opts = get_name(c, o, "options", true);
 	json_object *idt = NULL;
 	w->syscall = get_syscall(c, o, "syscall", &w->arch);
+	json_object *dur = member(c, o, "dur_ns", json_type_int, false);
+	w->timed = dur != NULL;
+	w->dur_ns = get_u64(c, o, "dur_ns", false);
 	w->id = get_int(c, o, "id", true, INT64_MIN, INT64_MAX, 0);
 	w->idtype = -1;
 	if (json_object_object_get_ex(o, "idtype", &idt) && json_object_is_type(idt, json_type_int)) {

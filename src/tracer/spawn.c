@@ -36,9 +36,23 @@ static void spawn_details(struct pt_tracer *T, struct pt_task *parent, int event
 			if (d->kinds & PT_SK_CLONE) {
 				sp->flags = arg0;
 			} else if (d->kinds & PT_SK_CLONE3) {
-				uint64_t flags;     /* struct clone_args starts with flags */
-				if (pt_mem_read(parent->tid, arg0, &flags, sizeof(flags)) == 0)
-					sp->flags = flags;
+				/* struct clone_args: flags, pidfd, child_tid,
+				 * parent_tid, exit_signal, stack, stack_size, tls
+				 * (u64 each); one read up to stack_size, bounded by
+				 * the size the caller passed */
+				uint64_t ca[7] = {0};
+				uint64_t size = arch == PT_ARCH_I386 ? r.rcx : r.rsi;
+				size_t want = size < sizeof(ca) ? sizeof(ca[0]) : sizeof(ca);
+				if (pt_mem_read(parent->tid, arg0, ca, want) == 0) {
+					sp->flags = ca[0];
+					sp->args_size = size;
+					if (want == sizeof(ca)) {
+						sp->has_args = true;
+						sp->exit_signal = (int)ca[4];
+						sp->stack = ca[5];
+						sp->stack_size = ca[6];
+					}
+				}
 			}
 		}
 	}

@@ -2,6 +2,7 @@
  * event: exec_failed, wait (with the status decoded from tracee memory), or
  * a generic syscall record. */
 #include <errno.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <stdio.h>
@@ -25,6 +26,64 @@ static bool is_restart(int64_t rval)
 	return rval <= -512 && rval >= -516;
 }
 
+/* -y: the path of fd in the task's /proc (AT_FDCWD: its cwd), or NULL. */
+static const char *fd_path(pid_t tid, int64_t fd, struct pt_arena *a)
+{
+	char name[32];
+	const char *out = NULL;
+	if (fd == -100)
+		snprintf(name, sizeof(name), "cwd");
+	else if (fd >= 0 && fd <= INT32_MAX)
+		snprintf(name, sizeof(name), "fd/%d", (int)fd);
+	else
+		return NULL;
+	return pt_procfs_readlink(tid, name, a, &out) == 0 ? out : NULL;
+}
+
+/* Whether a call of this signature needs the per-task decode state: only
+ * with -y for an fd, or for a memory letter (x86_64 layouts only). */
+static bool wants_decode(const struct pt_tracer *T, const struct pt_syscall_desc *d, enum pt_arch arch)
+{
+	if (!d)
+		return false;
+	if (T->opt->decode_fds && (strchr(d->sig, 'f') || (d->kinds & PT_SK_RET_FD)))
+		return true;
+	if (arch != PT_ARCH_X86_64)
+		return false;
+	for (const char *c = d->sig; *c; c++)
+		if (pt_sig_mem_size(*c))
+			return true;
+	return false;
+}
+
+/* Reads, at the entry, what the exit cannot: the fd paths (-y) and the
+ * memory the input letters point to.  Bounded; a failed read leaves it
+ * unread (the text prints the pointer). */
+static void decode_entry(struct pt_tracer *T, struct pt_task *t, const struct pt_syscall_desc *d, bool *ok)
+{
+	*ok = false;
+	if (!t->dec) {
+		t->dec = calloc(1, sizeof(*t->dec));
+		if (!t->dec)
+			return;
+		pt_arena_init(&t->dec->arena);
+	}
+	struct pt_sc_decode *x = t->dec;
+	pt_arena_reset(&x->arena);
+	memset(x->fd_path, 0, sizeof(x->fd_path));
+	memset(x->mem_len, 0, sizeof(x->mem_len));
+	*ok = true;
+	for (int i = 0; i < 6 && d->sig[i]; i++) {
+		char c = d->sig[i];
+		if (c == 'f' && T->opt->decode_fds)
+			x->fd_path[i] = fd_path(t->tid, (int32_t)t->sc_args[i], &x->arena);
+		size_t n = pt_sig_mem_size(c);
+		if (n && t->sc_arch == PT_ARCH_X86_64 && !pt_sig_mem_is_output(c) && t->sc_args[i] &&
+		    pt_mem_read(t->tid, t->sc_args[i], x->mem[i], n) == 0)
+			x->mem_len[i] = (uint16_t)n;
+	}
+}
+
 /* Called for reported syscalls that return (loop.c filters out the
  * PT_SK_NORETURN and PT_SK_BY_EVENT ones). */
 void pt_syscall_on_entry(struct pt_tracer *T, struct pt_task *t, const struct __ptrace_syscall_info *si,
@@ -36,6 +95,17 @@ void pt_syscall_on_entry(struct pt_tracer *T, struct pt_task *t, const struct __
 	t->sc_kinds = pt_sc_kinds(arch, nr);
 	memcpy(t->sc_args, args, sizeof(t->sc_args));
 	t->flags |= PT_T_IN_SYSCALL;
+	t->flags &= ~PT_T_DECODED;
+	if (T->opt->timing)
+		t->sc_t0 = pt_now_ns();
+	if (!(t->sc_kinds & (PT_SK_EXEC | PT_SK_WAIT))) {
+		const struct pt_syscall_desc *d = pt_syscall_desc(arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : arch, nr);
+		bool ok = false;
+		if (wants_decode(T, d, arch))
+			decode_entry(T, t, d, &ok);
+		if (ok)
+			t->flags |= PT_T_DECODED;
+	}
 	if (t->sc_kinds & PT_SK_EXEC)
 		pt_exec_on_entry(T, t);
 	else if (t->sc_kinds & PT_SK_WAIT)
@@ -76,6 +146,10 @@ static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool
 	struct pt_event ev = {.kind = PT_EV_WAIT};
 	struct pt_ev_wait *w = &ev.u.wait;
 	const uint64_t *a = t->sc_args;
+	if (T->opt->timing) {
+		w->timed = true;
+		w->dur_ns = pt_now_ns() - t->sc_t0;
+	}
 	w->ret = rval;
 	w->err = is_error ? (int)-rval : 0;
 	w->idtype = -1;
@@ -138,6 +212,10 @@ static void exit_generic(struct pt_tracer *T, struct pt_task *t, int64_t rval, b
 {
 	struct pt_event ev = {.kind = PT_EV_SYSCALL};
 	struct pt_ev_syscall *s = &ev.u.syscall;
+	if (T->opt->timing) {   /* first: the reads below are not the call's time */
+		s->timed = true;
+		s->dur_ns = pt_now_ns() - t->sc_t0;
+	}
 	enum pt_arch table = t->sc_arch == PT_ARCH_X32 ? PT_ARCH_X86_64 : t->sc_arch;
 	const struct pt_syscall_desc *d = pt_syscall_desc(table, t->sc_nr);
 	s->nr = t->sc_nr;
@@ -154,6 +232,23 @@ static void exit_generic(struct pt_tracer *T, struct pt_task *t, int64_t rval, b
 			if (pt_mem_read_str(t->tid, s->args[i], PT_STR_MAX, &T->arena, &str, NULL, NULL) == 0)
 				s->str[i] = str;
 		}
+	}
+	if (d && (t->flags & PT_T_DECODED)) {
+		struct pt_sc_decode *x = t->dec;
+		for (int i = 0; i < s->nargs; i++) {
+			char c = d->sig[i];
+			s->fd_path[i] = x->fd_path[i];
+			/* an output: what the kernel wrote, read now that it did */
+			if (pt_sig_mem_is_output(c) && !is_error && s->args[i] && t->sc_arch == PT_ARCH_X86_64 &&
+			    pt_mem_read(t->tid, s->args[i], x->mem[i], pt_sig_mem_size(c)) == 0)
+				x->mem_len[i] = (uint16_t)pt_sig_mem_size(c);
+			if (x->mem_len[i]) {
+				s->mem[i] = x->mem[i];
+				s->mem_len[i] = x->mem_len[i];
+			}
+		}
+		if ((d->kinds & PT_SK_RET_FD) && !is_error && T->opt->decode_fds)
+			s->ret_path = fd_path(t->tid, rval, &x->arena);
 	}
 	if (T->unw) {
 		pid_t tgid = t->proc ? t->proc->tgid : t->tid;

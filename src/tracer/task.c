@@ -56,6 +56,9 @@ static void free_task_node(struct pt_hnode *n, void *arg)
 	(void)arg;
 	proc_unref(t->proc);
 	free_exec(t->exec);
+	if (t->dec)
+		pt_arena_free(&t->dec->arena);
+	free(t->dec);
 	free(t);
 }
 
@@ -113,6 +116,9 @@ void pt_task_remove(struct pt_tasks *ts, struct pt_task *t)
 	pt_hash_remove(&ts->tids, &t->hnode);
 	proc_unref(t->proc);
 	free_exec(t->exec);
+	if (t->dec)
+		pt_arena_free(&t->dec->arena);
+	free(t->dec);
 	free(t);
 }
 

@@ -22,6 +22,7 @@ enum pt_task_flag {
 	PT_T_NEED_OPTS = 1u << 7,  /* give it the tracer's full options at its first stop */
 	PT_T_DIED = 1u << 8,       /* held: its death was reported before its spawn (death_status) */
 	PT_T_ATTACHED = 1u << 9,   /* seized by -p (it was running before the trace) */
+	PT_T_DECODED = 1u << 10,   /* in a syscall whose entry filled dec (syscall.c) */
 	/* We cleared CLONE_UNTRACED from a clone in flight (untraced.c): put
 	 * clone_flags back before the task runs on. */
 	PT_T_UNTRACED_REG = 1u << 16,  /* in the flags register (clone) */
@@ -50,6 +51,18 @@ struct pt_exec_pending {
 	const struct pt_stack *exit_stack; /* -k: at PTRACE_EVENT_EXIT */
 };
 
+/* What a reported syscall's entry read for its event, kept to its exit:
+ * -y's fd paths (an fd closed by the call is gone at the exit) and the
+ * input memory of the signature's memory letters.  Allocated at the first
+ * call of the task that needs it, reused after; the strings live in the
+ * arena, reset at each entry. */
+struct pt_sc_decode {
+	struct pt_arena arena;
+	const char *fd_path[6];
+	uint8_t mem[6][PT_SC_MEM_MAX];
+	uint16_t mem_len[6];    /* 0: not read */
+};
+
 struct pt_proc;
 
 struct pt_task {
@@ -61,6 +74,8 @@ struct pt_task {
 	uint8_t sc_arch;
 	uint32_t sc_kinds;          /* its PT_SK_* bits (pt/tables.h) */
 	uint64_t sc_args[6];
+	uint64_t sc_t0;             /* -T, -c: CLOCK_MONOTONIC ns at its entry stop */
+	struct pt_sc_decode *dec;   /* -y, memory letters: see above; NULL until needed */
 	uint8_t exit_how;           /* from PTRACE_EVENT_EXIT */
 	int exit_raw;               /* its status, for a task that never reports death */
 	int death_status;           /* PT_T_DIED: the wait status of its death report */
