@@ -62,10 +62,10 @@ Test(strace_flags, unknown_option_hints_at_help_and_runs_nothing)
 	cr_assert_str_eq(err, "ptrace-tour: unknown option '--bogus'\nTry 'ptrace-tour --help' for more information.\n");
 	cr_assert_neq(access(marker, F_OK), 0, "nothing was run");
 	free(err);
-	const char *argv2[] = {PT_TOOL, "-y", "/bin/true", NULL};
+	const char *argv2[] = {PT_TOOL, "--decode-fds=socket", "/bin/true", NULL};
 	cr_assert_eq(run(argv2, "y", &err), 2);
 	/* a flag that cannot be honoured: one line with the reason, no hint */
-	cr_assert(strstr(err, "-y: not supported:") && lines(err) == 1, "%s", err);
+	cr_assert(strstr(err, "--decode-fds=socket: not supported:") && lines(err) == 1, "%s", err);
 	free(err);
 }
 

@@ -600,7 +600,10 @@ static void sample_attach(struct pt_event *ev)
 static void sample_spawn(struct pt_event *ev)
 {
 	ev->u.spawn = (struct pt_ev_spawn){.child = 101, .kind = PT_SPAWN_CLONE, .syscall = 56,
-					   .arch = PT_ARCH_X86_64, .flags = 0x100 | 0x200 | SIGCHLD, .orphan = true};
+					   .arch = PT_ARCH_X86_64, .flags = 0x100 | 0x200 | SIGCHLD, .orphan = true,
+					   /* clone3's struct clone_args fields */
+					   .has_args = true, .args_size = 88, .exit_signal = SIGCHLD,
+					   .stack = 0x7f0000001000, .stack_size = 0x9000};
 	ev->stack = &rt_stack;
 }
 
@@ -618,15 +621,21 @@ static void sample_exec_failed(struct pt_event *ev)
 
 static void sample_syscall(struct pt_event *ev)
 {
+	/* -y's paths (one tracee-controlled with a newline), -T's time, and
+	 * the bytes of a memory argument */
+	static const uint8_t mem[] = {0x02, 0x40, 0, 0, 0, 0, 0, 0x80};
 	ev->u.syscall = (struct pt_ev_syscall){.nr = 257, .nargs = 4, .args = {(uint64_t)-100, 0x1000, 0, 0},
-					       .str = {NULL, "/etc/missing"}, .ret = -ENOENT, .err = ENOENT};
+					       .str = {NULL, "/etc/missing"}, .ret = -ENOENT, .err = ENOENT,
+					       .fd_path = {"/tmp/a\nb"}, .ret_path = "/etc/x",
+					       .mem = {NULL, NULL, mem}, .mem_len = {0, 0, sizeof(mem)},
+					       .timed = true, .dur_ns = 123456};
 }
 
 static void sample_wait(struct pt_event *ev)
 {
 	ev->u.wait = (struct pt_ev_wait){.syscall = 247, .id = 5, .idtype = 1, .options = WEXITED | WNOHANG,
 					 .ret = 0, .child = 101, .child_ns = 5, .id_pid = 101,
-					 .status = {PT_WS_SIGNALED, true, SIGSEGV}};
+					 .status = {PT_WS_SIGNALED, true, SIGSEGV}, .timed = true, .dur_ns = 0};
 }
 
 static void sample_signal(struct pt_event *ev)

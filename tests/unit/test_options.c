@@ -167,12 +167,22 @@ Test(options, flags_that_cannot_be_honoured_say_why)
 	char err[256];
 	cr_assert_eq(PARSE(&o, &cmd, err, "-ff", "true"), -EINVAL);
 	cr_assert(strstr(err, "-ff") && strstr(err, "-o FILE"), "%s", err);
-	cr_assert_eq(PARSE(&o, &cmd, err, "-y", "true"), -EOPNOTSUPP);
-	cr_assert(strstr(err, "-y: not supported:"), "%s", err);
-	cr_assert_eq(PARSE(&o, &cmd, err, "--decode-fds=path", "true"), -EOPNOTSUPP);
-	cr_assert(strstr(err, "--decode-fds: not supported:"), "%s", err);
-	cr_assert_eq(PARSE(&o, &cmd, err, "-T", "true"), -EOPNOTSUPP);
-	cr_assert(strstr(err, "-T: not supported:"), "%s", err);
+	/* -y, --decode-fds=path and -T are honoured now: accepted and set */
+	cr_assert_eq(PARSE(&o, &cmd, err, "-y", "true"), 0, "%s", err);
+	cr_assert(o.decode_fds && !o.timing && !o.text.show_time);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--decode-fds=path", "true"), 0, "%s", err);
+	cr_assert(o.decode_fds);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--decode-fds", "true"), 0, "%s", err);
+	cr_assert(o.decode_fds);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-T", "true"), 0, "%s", err);
+	cr_assert(o.text.show_time && o.timing && !o.decode_fds);
+	/* -c times the calls too (its time columns), without -T's suffix */
+	cr_assert_eq(PARSE(&o, &cmd, err, "-c", "true"), 0, "%s", err);
+	cr_assert(o.count && o.timing && !o.text.show_time);
+	cr_assert_eq(PARSE(&o, &cmd, err, "true"), 0, "%s", err);
+	cr_assert(!o.timing && !o.decode_fds, "neither is on unless asked");
+	cr_assert_eq(PARSE(&o, &cmd, err, "--decode-fds=socket", "true"), -EOPNOTSUPP);
+	cr_assert(strstr(err, "--decode-fds=socket: not supported:"), "%s", err);
 	cr_assert_eq(PARSE(&o, &cmd, err, "--seccomp-bpf", "--no-seccomp", "true"), -EINVAL);
 	cr_assert(strstr(err, "contradict"), "%s", err);
 	cr_assert_eq(PARSE(&o, &cmd, err, "-s", "-1", "true"), -EINVAL);

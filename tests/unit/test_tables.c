@@ -94,7 +94,7 @@ static void check_rows(enum pt_arch arch, uint32_t scmp_arch, const struct sc_ro
 		cr_expect_lt(r->nr, PT_SYSCALL_MAX, "%s: %s", an, r->name);
 		cr_expect_leq(strlen(r->sig), 6, "%s: %s: signature \"%s\" too long", an, r->name, r->sig);
 		/* syscalls/README.md's alphabet, the decoders' letters included */
-		cr_expect_eq(strspn(r->sig, "duxofspSXOATPMC"), strlen(r->sig),
+		cr_expect_eq(strspn(r->sig, "duxofspSXOATPMCHKkGgNLI"), strlen(r->sig),
 			     "%s: %s: bad signature char in \"%s\"", an, r->name, r->sig);
 		cr_expect_eq(r->classes & ~all_class_bits(), 0, "%s: %s: stray class bits", an, r->name);
 
@@ -296,10 +296,16 @@ Test(tables, kinds)
 		expect_kinds(a, "vfork", PT_SK_BY_EVENT | PT_SK_SPAWN | PT_SK_VFORK);
 		expect_kinds(a, "clone", PT_SK_BY_EVENT | PT_SK_SPAWN | PT_SK_CLONE);
 		expect_kinds(a, "clone3", PT_SK_BY_EVENT | PT_SK_SPAWN | PT_SK_CLONE3);
-		expect_kinds(a, "mmap", PT_SK_REMAP);
 		expect_kinds(a, "munmap", PT_SK_REMAP);
 		expect_kinds(a, "mprotect", PT_SK_REMAP);
-		expect_kinds(a, "mremap", PT_SK_REMAP);
+		expect_kinds(a, "mremap", PT_SK_REMAP | PT_SK_RET_ADDR);
+		expect_kinds(a, "brk", PT_SK_RET_ADDR);
+		/* -y names the fd these return */
+		expect_kinds(a, "openat", PT_SK_RET_FD);
+		expect_kinds(a, "open", PT_SK_RET_FD);
+		expect_kinds(a, "dup", PT_SK_RET_FD);
+		expect_kinds(a, "socket", PT_SK_RET_FD);
+		expect_kinds(a, "close", 0);
 		expect_kinds(a, "read", 0);
 		expect_kinds(a, "getpid", 0);
 		expect_kinds(a, "kill", 0);
@@ -312,15 +318,22 @@ Test(tables, kinds)
 	/* i386 only: waitpid, sigreturn, mmap2 */
 	expect_kinds(PT_ARCH_I386, "waitpid", PT_SK_WAIT);
 	expect_kinds(PT_ARCH_I386, "sigreturn", PT_SK_NORETURN);
-	expect_kinds(PT_ARCH_I386, "mmap2", PT_SK_REMAP);
+	expect_kinds(PT_ARCH_I386, "mmap2", PT_SK_REMAP | PT_SK_RET_ADDR);
+	expect_kinds(PT_ARCH_X86_64, "mmap", PT_SK_REMAP | PT_SK_RET_ADDR);
+	expect_kinds(PT_ARCH_I386, "mmap", PT_SK_REMAP | PT_SK_RET_ADDR);   /* old mmap: its arguments in a struct */
 	cr_expect_eq(count_kinds(PT_ARCH_X86_64, PT_SK_WAIT), 2);
 	cr_expect_eq(count_kinds(PT_ARCH_I386, PT_SK_WAIT), 3);
 	cr_expect_eq(count_kinds(PT_ARCH_X86_64, PT_SK_NORETURN), 3);
 	cr_expect_eq(count_kinds(PT_ARCH_I386, PT_SK_NORETURN), 4);
 	cr_expect_eq(count_kinds(PT_ARCH_X86_64, PT_SK_REMAP), 4);
 	cr_expect_eq(count_kinds(PT_ARCH_I386, PT_SK_REMAP), 5);
-	cr_expect_eq(count_kinds(PT_ARCH_X86_64, ~0u), 15);
-	cr_expect_eq(count_kinds(PT_ARCH_I386, ~0u), 18);
+	cr_expect_eq(count_kinds(PT_ARCH_X86_64, PT_SK_RET_ADDR), 3);     /* mmap, mremap, brk */
+	cr_expect_eq(count_kinds(PT_ARCH_I386, PT_SK_RET_ADDR), 4);       /* and mmap2 */
+	cr_expect_eq(count_kinds(PT_ARCH_X86_64, PT_SK_RET_FD), 34);
+	cr_expect_eq(count_kinds(PT_ARCH_I386, PT_SK_RET_FD), 33);
+	/* the 15 and 18 calls with a lifecycle kind, and those returning an fd or brk's address */
+	cr_expect_eq(count_kinds(PT_ARCH_X86_64, ~0u), 15 + 34 + 1);
+	cr_expect_eq(count_kinds(PT_ARCH_I386, ~0u), 18 + 33 + 1);
 	/* x32 has no table of its own */
 	cr_expect_null(pt_syscall_desc(PT_ARCH_X32, 59));
 }
@@ -363,6 +376,11 @@ Test(tables, signatures)
 		expect_sig(a, "unlink", "s");
 	}
 	expect_sig(PT_ARCH_X86_64, "mmap", "puPMfX");
+	/* the memory letters (x86_64 layouts only): sigset, sigaction, timespec */
+	expect_sig(PT_ARCH_X86_64, "rt_sigprocmask", "HKku");
+	expect_sig(PT_ARCH_X86_64, "rt_sigaction", "SGgu");
+	expect_sig(PT_ARCH_X86_64, "nanosleep", "Np");
+	expect_sig(PT_ARCH_X86_64, "clock_nanosleep", "LINp");
 	expect_sig(PT_ARCH_X86_64, "pread64", "fpud");
 	/* i386: a 64-bit offset takes two registers; old mmap takes a struct. */
 	expect_sig(PT_ARCH_I386, "pread64", "fpuuu");
