@@ -68,7 +68,8 @@ static const char usage_text[] =
 	"                       failed execs, waits and who reaps a zombie (no reap\n"
 	"                       events but ours), the path passed to execve (the exec's\n"
 	"                       path is /proc/PID/exe) and CLONE_UNTRACED children;\n"
-	"                       -e trace= is refused with it; allows detaching\n"
+	"                       -e trace=, -y, -T and -c are refused with it;\n"
+	"                       allows detaching\n"
 	"  --maps=exec|exit|none  memory maps at exec (default), also at exit, or never\n"
 	"  -k, --stack          user stack at spawn, exec, exit and traced syscalls\n"
 	"  --stack-depth N      frames per stack (default 32)\n"
@@ -555,9 +556,12 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 		o->text.ts = PT_TS_TIME_US;
 	else if (tcount >= 3)
 		o->text.ts = PT_TS_EPOCH;
-	/* No syscall stop at all: a syscall set would be a promise not kept. */
-	if (o->events_only && trace_given)
-		return fail(err, errlen, "-e trace= cannot be used with --events-only (it stops at no syscall)");
+	/* No syscall stop at all: a syscall set, fd paths, syscall times or a
+	 * syscall table would be promises not kept. */
+	const char *syscall_flag = trace_given ? "-e trace=" : o->decode_fds ? "-y" : o->text.show_time ? "-T"
+				 : o->count ? "-c" : NULL;
+	if (o->events_only && syscall_flag)
+		return fail(err, errlen, "%s cannot be used with --events-only (it stops at no syscall)", syscall_flag);
 	if (o->events_only)
 		o->seccomp = false;
 	if (!trace_given)

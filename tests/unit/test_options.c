@@ -268,6 +268,15 @@ Test(options, events_only)
 	cr_assert_eq(PARSE(&o, &cmd, err, "--events-only", "-e", "trace=openat", "ls"), -EINVAL);
 	cr_assert(strstr(err, "--events-only") && !strchr(err, '\n'), "%s", err);
 	cr_assert_eq(PARSE(&o, &cmd, err, "-e", "trace=openat", "--events-only", "ls"), -EINVAL);
+	/* the syscall-describing flags too: nothing for them to describe */
+	cr_assert_eq(PARSE(&o, &cmd, err, "--events-only", "-y", "ls"), -EINVAL);
+	cr_assert(strstr(err, "-y cannot be used with --events-only"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--decode-fds", "--events-only", "ls"), -EINVAL);
+	cr_assert(strstr(err, "-y cannot be used with --events-only"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "--events-only", "-T", "ls"), -EINVAL);
+	cr_assert(strstr(err, "-T cannot be used with --events-only"), "%s", err);
+	cr_assert_eq(PARSE(&o, &cmd, err, "-c", "--events-only", "ls"), -EINVAL);
+	cr_assert(strstr(err, "-c cannot be used with --events-only"), "%s", err);
 }
 
 Test(options, attach_pids)
