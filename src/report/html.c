@@ -234,7 +234,7 @@ static void jstr(struct pt_buf *b, const char *s)
 static const char task_cols[] =
 	"[\"seq\",\"pid\",\"tgid\",\"depth\",\"thread\",\"parent\",\"spawner\",\"kind\",\"t_start\",\"t_end\","
 	"\"t_gone\",\"exited\",\"status\",\"reaped\",\"autoreap\",\"reaper\",\"zombie_ns\",\"reparent\",\"comm\","
-	"\"fork_comm\",\"nfailed\",\"images\",\"marks\"]";
+	"\"fork_comm\",\"nfailed\",\"images\",\"marks\",\"ru\"]";
 
 /* One task, from the model: what the views share (tree order, lifetime,
  * zombie time, images, marks); the details come from its events. */
@@ -302,7 +302,20 @@ static int task_json(struct pt_mproc *p, size_t depth, const bool *last, void *a
 			jstr(b, k->code ? pt_signal_name(k->code, sb, sizeof(sb)) : NULL);
 		pt_buf_printf(b, ",%d]", (int)k->sender);
 	}
-	pt_buf_puts(b, "]]\n");
+	/* Resource usage as the tree and stats give it (the exit event has the
+	 * kernel's figures, reaped children included): [own CPU ns, peak RSS
+	 * KiB, that peak is only a bound], or 0 without rusage or for a thread. */
+	uint64_t cpu, kb;
+	bool bound;
+	if (pt_mproc_cpu(p, &cpu) && pt_mproc_rss(p, &kb, &bound)) {
+		pt_buf_puts(b, "],[");
+		pt_buf_u64(b, cpu);
+		pt_buf_putc(b, ',');
+		pt_buf_u64(b, kb);
+		pt_buf_printf(b, ",%d]]\n", bound);
+	} else {
+		pt_buf_puts(b, "],0]\n");
+	}
 	if (b->oom)
 		return -ENOMEM;
 	pt_escape_json_html(h->v.out, b->s, b->len);

@@ -8,14 +8,21 @@
  *   - #q= (the search box) filters the tree;
  *   - argv holding "</script>", "<!--" and U+2028 stays text: no script
  *     element added, nothing run;
+ *   - the card shows the exit's resource usage (the log's rusage figures and
+ *     the own CPU `report` computes);
  *   - the live export is byte for byte what `report` makes of its log;
  *   - 10,000 processes are on screen in under 3 s (timed by the page).
- * Skipped, saying so, when no Chromium is installed (CI installs it:
- * README's apt line). */
+ * And in headless Firefox (WebDriver BiDi, tests/support/firefox_bidi.py:
+ * Firefox has no --dump-dom), one start for: the sleep page from file://
+ * with no console message or JavaScript error, its tree, header count and
+ * card (entry point, rusage), and the markup argv as text.
+ * Skipped, saying so, when no Chromium (Firefox) is installed (CI installs
+ * both: README's apt line). */
 #include "support.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +276,68 @@ Test(html, clicking_the_sleep_row_opens_its_card)
 	pt_t_free(&t.r);
 }
 
+/* The raw number a card field keeps beside its text (data-value). */
+static bool field_value(const char *card, const char *field, char *out, size_t len)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "data-field=\"%s\" data-value=\"", field);
+	const char *v = strstr(card, pat);
+	if (!v)
+		return false;
+	v += strlen(pat);
+	const char *e = strchr(v, '"');
+	if (!e || (size_t)(e - v) >= len)
+		return false;
+	memcpy(out, v, (size_t)(e - v));
+	out[e - v] = '\0';
+	return true;
+}
+
+/* The sleep card's resource usage is the log's exit rusage of sleep, and
+ * its own CPU (it reaped no child) is user + system. */
+static void check_sleep_rusage(const struct sleep_trace *t, const struct page *p)
+{
+	const char *card = card_of(p);
+	json_object *ex = pt_t_exit_of(&t->r, t->sleep_pid);
+	cr_assert(ex && pt_t_has(ex, "rusage"), "the log has no rusage for %d's exit", (int)t->sleep_pid);
+	cr_assert(strstr(card, ">resource usage<"), "the card has no resource usage section");
+	static const struct { const char *field, *log; } one[] = {
+		{"utime", "rusage.utime_ns"}, {"stime", "rusage.stime_ns"}, {"maxrss", "rusage.maxrss_kb"}};
+	char got[64], want[64];
+	for (size_t i = 0; i < PT_N_ELEMENTS(one); i++) {
+		cr_assert(field_value(card, one[i].field, got, sizeof(got)), "no %s on the card", one[i].field);
+		snprintf(want, sizeof(want), "%" PRId64, pt_t_int(ex, one[i].log, -1));
+		cr_assert_str_eq(got, want, "card %s %s, the log's %s is %s", one[i].field, got, one[i].log, want);
+	}
+	cr_assert(field_value(card, "faults", got, sizeof(got)), "no page faults on the card");
+	snprintf(want, sizeof(want), "%" PRId64 " %" PRId64, pt_t_int(ex, "rusage.minflt", -1), pt_t_int(ex, "rusage.majflt", -1));
+	cr_assert_str_eq(got, want, "card faults %s, the log's minflt majflt %s", got, want);
+	cr_assert(field_value(card, "ctxsw", got, sizeof(got)), "no context switches on the card");
+	snprintf(want, sizeof(want), "%" PRId64 " %" PRId64, pt_t_int(ex, "rusage.nvcsw", -1), pt_t_int(ex, "rusage.nivcsw", -1));
+	cr_assert_str_eq(got, want, "card context switches %s, the log's nvcsw nivcsw %s", got, want);
+	cr_assert(field_value(card, "cpu_own", got, sizeof(got)), "no own CPU on the card");
+	snprintf(want, sizeof(want), "%" PRId64, pt_t_int(ex, "rusage.utime_ns", -1) + pt_t_int(ex, "rusage.stime_ns", -1));
+	cr_assert_str_eq(got, want, "own CPU %s, user + system in the log %s", got, want);
+	/* And as text for a person: the labels and the peak in KiB units. */
+	cr_assert(strstr(card, ">user CPU<") && strstr(card, ">system CPU<") && strstr(card, ">peak RSS<") &&
+			  strstr(card, " minor, ") && strstr(card, " voluntary, "),
+		  "the resource usage is not labelled");
+}
+
+Test(html, card_shows_the_exit_rusage)
+{
+	NEED_CHROMIUM();
+	struct sleep_trace t;
+	sleep_trace(&t);
+	char frag[32];
+	snprintf(frag, sizeof(frag), "pid=%d", (int)t.sleep_pid);
+	struct page p = load(t.html, frag);
+	assert_clean(&p, "the sleep page");
+	check_sleep_rusage(&t, &p);
+	page_free(&p);
+	pt_t_free(&t.r);
+}
+
 Test(html, search_filters_the_tree)
 {
 	NEED_CHROMIUM();
@@ -289,16 +358,40 @@ Test(html, search_filters_the_tree)
 /* Tracee bytes cannot leave the JSON elements: the file has the page's
  * three script elements only (trace, code, events), no "<!--", no raw U+2028; in the browser the argv
  * is text in the header and on the card, and nothing of it ran. */
+/* /bin/true with markup in its argv; the page made from its log. */
+static void inj_trace(struct pt_t_run *r, const char *html)
+{
+	static const char inj[] = "</script><script>document.title='pwned';alert(1)</script>";
+	static const char cmt[] = "<!--", ls[] = "a\xe2\x80\xa8" "b";   /* U+2028 */
+	pt_t_run_cmd(r, NULL, ARGS("/bin/true", inj, cmt, ls, "<b>&amp;</b>"));
+	cr_assert_eq(r->code, 0);
+	report_html(r->log_path, html);
+}
+
+/* In the browser (the page opened at #pid=ROOT) the markup argv is text in
+ * the header and on the card, and nothing of it ran. */
+static void check_inj_dom(const struct page *p)
+{
+	cr_assert_eq(count(p->dom, "<script"), 3, "the DOM has %zu script elements", count(p->dom, "<script"));
+	cr_assert(strstr(p->dom, "<title>ptrace-tour trace</title>"), "the title was changed");
+	/* Serialized text: the markup shows as escaped characters. */
+	const char *want[] = {"&lt;/script&gt;&lt;script&gt;document.title='pwned';alert(1)&lt;/script&gt;", "&lt;!--",
+			      ("a\xe2\x80\xa8" "b"), "&lt;b&gt;&amp;amp;&lt;/b&gt;"};
+	char *cmd = elem_text(p->dom, "id=\"cmd\"");
+	cr_assert(cmd, "no command in the header");
+	for (size_t i = 0; i < PT_N_ELEMENTS(want); i++) {
+		cr_assert(strstr(cmd, want[i]), "the header lacks %s: %s", want[i], cmd);
+		cr_assert(strstr(card_of(p), want[i]), "the card lacks %s", want[i]);
+	}
+	free(cmd);
+}
+
 Test(html, argv_with_markup_stays_text)
 {
 	NEED_CHROMIUM();
-	static const char inj[] = "</script><script>document.title='pwned';alert(1)</script>";
-	static const char cmt[] = "<!--", ls[] = "a\xe2\x80\xa8" "b";   /* U+2028 */
 	struct pt_t_run r;
-	pt_t_run_cmd(&r, NULL, ARGS("/bin/true", inj, cmt, ls, "<b>&amp;</b>"));
-	cr_assert_eq(r.code, 0);
 	const char *html = pt_t_scratch("inj.html");
-	report_html(r.log_path, html);
+	inj_trace(&r, html);
 	char *text = pt_t_read_file(html, NULL);
 	cr_assert(text);
 	cr_assert_eq(count(text, "<script"), 3, "script elements in the file: %zu", count(text, "<script"));
@@ -311,18 +404,7 @@ Test(html, argv_with_markup_stays_text)
 	snprintf(frag, sizeof(frag), "pid=%d", (int)pt_t_root(&r));
 	struct page p = load(html, frag);
 	assert_clean(&p, "the injection page");
-	cr_assert_eq(count(p.dom, "<script"), 3, "the DOM has %zu script elements", count(p.dom, "<script"));
-	cr_assert(strstr(p.dom, "<title>ptrace-tour trace</title>"), "the title was changed");
-	/* Serialized text: the markup shows as escaped characters. */
-	const char *want[] = {"&lt;/script&gt;&lt;script&gt;document.title='pwned';alert(1)&lt;/script&gt;", "&lt;!--",
-			      ("a\xe2\x80\xa8" "b"), "&lt;b&gt;&amp;amp;&lt;/b&gt;"};
-	char *cmd = elem_text(p.dom, "id=\"cmd\"");
-	cr_assert(cmd, "no command in the header");
-	for (size_t i = 0; i < PT_N_ELEMENTS(want); i++) {
-		cr_assert(strstr(cmd, want[i]), "the header lacks %s: %s", want[i], cmd);
-		cr_assert(strstr(card_of(&p), want[i]), "the card lacks %s", want[i]);
-	}
-	free(cmd);
+	check_inj_dom(&p);
 	page_free(&p);
 	pt_t_free(&r);
 }
@@ -396,4 +478,91 @@ Test(html, ten_thousand_processes_render_only_what_is_visible)
 	cr_assert(strstr(p.dom, "data-shown=\"10001\""), "the tree does not have 10,001 rows");
 	cr_assert(strstr(card_of(&p), "data-pid=\"9999\""), "the deep link to 9999 did not open its card");
 	page_free(&p);
+}
+
+/* ---- Firefox ---- */
+
+static const char *firefox(void)
+{
+	static const char *const cands[] = {"/usr/bin/firefox-esr", "/usr/bin/firefox"};
+	const char *env = getenv("PT_FIREFOX");
+	if (env && *env)
+		return access(env, X_OK) == 0 ? env : NULL;
+	for (size_t i = 0; i < PT_N_ELEMENTS(cands); i++)
+		if (access(cands[i], X_OK) == 0)
+			return cands[i];
+	return NULL;
+}
+
+/* Firefox's page N as firefox_bidi.py dumped it: the DOM once the page's
+ * script was done, and every console message or JavaScript error logged
+ * while it was loaded (one a line). */
+static struct page ff_page(const char *dir, unsigned n)
+{
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/page%u.dom", dir, n);
+	struct page p = {pt_t_read_file(path, NULL), NULL};
+	snprintf(path, sizeof(path), "%s/page%u.log", dir, n);
+	p.log = pt_t_read_file(path, NULL);
+	cr_assert(p.dom && p.log, "firefox_bidi.py wrote no page %u", n);
+	return p;
+}
+
+/* One Firefox start (it takes seconds), two pages from file://: the sleep
+ * page at sleep's card, and the markup argv page.  The same checks as in
+ * Chromium, on the DOM Firefox built. */
+Test(html, firefox_shows_the_page_from_a_file_url)
+{
+	const char *ff = firefox();
+	if (!ff) {
+		cr_skip_test("no Firefox: install Debian's firefox-esr (or set PT_FIREFOX) to run the page in Firefox");
+		return;
+	}
+	struct sleep_trace t;
+	sleep_trace(&t);
+	struct pt_t_run r;
+	const char *inj = pt_t_scratch("inj.html");
+	inj_trace(&r, inj);
+	char u1[4200], u2[4200];
+	snprintf(u1, sizeof(u1), "file://%s#pid=%d", t.html, (int)t.sleep_pid);
+	snprintf(u2, sizeof(u2), "file://%s#pid=%d", inj, (int)pt_t_root(&r));
+	const char *dir = pt_t_scratch("firefox"), *out = pt_t_scratch("firefox.out"),
+		   *err = pt_t_scratch("firefox.err");
+	/* The script kills Firefox on every way out and has its own deadline
+	 * (90 s); timeout(1) bounds the script itself. */
+	int rc = run(ARGS("timeout", "-k", "5", "110", "python3", PT_SRCDIR "/tests/support/firefox_bidi.py", "--firefox",
+			  ff, "--dir", dir, "--timeout", "90", "--screenshots", u1, u2),
+		     out, err);
+	char *e = pt_t_read_file(err, NULL);
+	cr_assert_eq(rc, 0, "firefox_bidi.py: exit %d: %s", rc, e ? e : "");
+	free(e);
+
+	struct page p = ff_page(dir, 0);
+	cr_assert_str_empty(p.log, "Firefox logged, on the sleep page: %s", p.log);
+	assert_clean(&p, "the sleep page in Firefox");
+	cr_assert(strstr(p.dom, "processes <b>3</b>"), "the header does not count 3 processes");
+	cr_assert(has_row(p.dom, t.sh_pid) && has_row(p.dom, t.sleep_pid) && has_row(p.dom, t.true_pid),
+		  "the tree lacks sh, sleep or true");
+	cr_assert(strstr(p.dom, "data-shown=\"3\""), "3 rows in the tree");
+	check_sleep_card(&t, &p);
+	check_sleep_rusage(&t, &p);
+	page_free(&p);
+
+	p = ff_page(dir, 1);
+	cr_assert_str_empty(p.log, "Firefox logged, on the injection page: %s", p.log);
+	assert_clean(&p, "the injection page in Firefox");
+	check_inj_dom(&p);
+	page_free(&p);
+
+	/* It was drawn: a PNG of each. */
+	char png[4200];
+	for (unsigned n = 0; n < 2; n++) {
+		snprintf(png, sizeof(png), "%s/page%u.png", dir, n);
+		size_t len;
+		char *img = pt_t_read_file(png, &len);
+		cr_assert(img && len > 1000 && !memcmp(img, "\x89PNG", 4), "no screenshot of page %u", n);
+		free(img);
+	}
+	pt_t_free(&r);
+	pt_t_free(&t.r);
 }

@@ -30,6 +30,8 @@ function task(r) {
     comm: r[C.comm], fork_comm: r[C.fork_comm], nfailed: r[C.nfailed],
     images: r[C.images].map((im) => ({ ts: im[0], comm: im[1], path: im[2], argv: im[3], cut: im[4] })),
     marks: r[C.marks], ev: [], sent: [], execs: [],
+    // [own CPU ns, peak RSS KiB, that peak is a bound] (as `report` computes them), or 0.
+    ru: r[C.ru] ? { cpu: r[C.ru][0], rss: r[C.ru][1], bound: r[C.ru][2] } : null,
   };
 }
 const tasks = D.tasks.map(task);
@@ -363,9 +365,33 @@ window.addEventListener('resize', () => { drawTree(); drawTimeline(); });
 const card = el('div', { id: 'card' }, el('p', { class: 'empty' }, 'Click a process in the tree or the timeline.'));
 function kv(pairs) {
   const tb = el('table', { class: 'kv' });
-  for (const [k, v, field] of pairs) if (v !== undefined && v !== null && v !== '')
-    tb.append(el('tr', null, el('td', null, k), el('td', field ? { 'data-field': field } : null, v)));
+  // A field's raw number (value), when given, is kept beside its text for tests and tools.
+  for (const [k, v, field, value] of pairs) if (v !== undefined && v !== null && v !== '')
+    tb.append(el('tr', null, el('td', null, k),
+      el('td', field ? (value !== undefined ? { 'data-field': field, 'data-value': String(value) } : { 'data-field': field }) : null, v)));
   return tb;
+}
+function kib(kb) { return kb >= 1048576 ? (kb / 1048576).toFixed(1) + 'G' : kb >= 1024 ? (kb / 1024).toFixed(1) + 'M' : kb + 'K'; }
+// The exit event's rusage (docs/trace-format.md): the kernel's figures at the
+// death report, which include every child the process waited for; the own
+// CPU and the bound on the peak are the model's (as the tree and stats say).
+function usageSection(t) {
+  const ex = t.ev.find((e) => e.ev === 'exit' && e.rusage);
+  if (!ex) return [];
+  const r = ex.rusage, life = t.t_end - t.t_start;
+  const own = t.ru ? dur(t.ru.cpu) + (life > 0 ? ' (' + (100 * t.ru.cpu / life).toFixed(t.ru.cpu < life / 10 ? 1 : 0) + '% of its lifetime)' : '') : '';
+  return [el('h3', null, 'resource usage'),
+    el('p', { class: 'note' }, t.thread
+      ? 'The kernel keeps no per-thread figure: these are the whole process\'s at this thread\'s exit.'
+      : 'At its exit, as the kernel reported it: the whole process with every thread, plus the children it waited for.'),
+    kv([
+      ['own CPU (user+sys)', own, 'cpu_own', t.ru ? t.ru.cpu : undefined],
+      ['user CPU', dur(r.utime_ns), 'utime', r.utime_ns],
+      ['system CPU', dur(r.stime_ns), 'stime', r.stime_ns],
+      ['peak RSS', (t.ru && t.ru.bound ? '≤' : '') + kib(r.maxrss_kb) + (t.ru && t.ru.bound ? ' (a reaped child\'s peak: its own is at most that)' : ''), 'maxrss', r.maxrss_kb],
+      ['page faults', r.minflt + ' minor, ' + r.majflt + ' major (I/O)', 'faults', r.minflt + ' ' + r.majflt],
+      ['context switches', r.nvcsw + ' voluntary, ' + r.nivcsw + ' involuntary', 'ctxsw', r.nvcsw + ' ' + r.nivcsw],
+    ])];
 }
 function table(head, rowsData, rowClass) {
   const tb = el('table', null, el('tr', null, ...head.map((h) => el('th', null, h))));
@@ -504,6 +530,7 @@ function renderCard(t) {
     card.append(el('h3', null, 'children and threads (' + kids.length + ')'), box);
   }
   if (!eventsLoaded) { card.append(el('p', { class: 'empty' }, 'reading the events…')); return; }
+  card.append(...usageSection(t));
   if (execs.length) { card.append(el('h3', null, 'execs (' + execs.length + ')')); for (const e of execs) card.append(execSection(e)); }
   const waits = t.ev.filter((e) => e.ev === 'wait');
   const sigs = t.ev.filter((e) => e.ev === 'signal' || e.ev === 'stopped' || e.ev === 'continued');
