@@ -379,7 +379,8 @@ function usageSection(t) {
   const ex = t.ev.find((e) => e.ev === 'exit' && e.rusage);
   if (!ex) return [];
   const r = ex.rusage, life = t.t_end - t.t_start;
-  const own = t.ru ? dur(t.ru.cpu) + (life > 0 ? ' (' + (100 * t.ru.cpu / life).toFixed(t.ru.cpu < life / 10 ? 1 : 0) + '% of its lifetime)' : '') : '';
+  const pct = life > 0 && t.ru ? 100 * t.ru.cpu / life : -1;
+  const own = t.ru ? dur(t.ru.cpu) + (pct >= 0 ? ' (' + (pct < 0.1 ? '<0.1' : pct.toFixed(pct < 10 ? 1 : 0)) + '% of its lifetime)' : '') : '';
   return [el('h3', null, 'resource usage'),
     el('p', { class: 'note' }, t.thread
       ? 'The kernel keeps no per-thread figure: these are the whole process\'s at this thread\'s exit.'
