@@ -39,6 +39,58 @@ static int add_sink(struct pt_sinks *ss, struct pt_sink *s, const char *what, co
 	return 0;
 }
 
+/* The outputs of a trace, as sinks (README, "Output volume").  Every
+ * output is opened before the trace starts, so a bad path fails at once
+ * instead of after the program ran.  *text_left: a FILE no sink owns, for
+ * the caller to close after the sinks are done; *terse: the lines went to
+ * a log or an export only. */
+static int open_outputs(const struct pt_options *o, struct pt_sinks *sinks, FILE **text_left, bool *terse)
+{
+	FILE *text = stderr;
+	if (o->out_path && !(text = open_out(o->out_path, "the output file")))
+		return -1;
+	/* -o /dev/null (the usual companion of --log): formatting text nobody
+	 * reads was a sizeable part of the tracer's time. */
+	bool discard = is_dev_null(text);
+	/* A trace kept in a log or an export is not also poured on the
+	 * terminal; -o, -v, -e or --text bring the lines. */
+	*terse = (o->log_path || o->nexports) && !o->full_text;
+	if (o->follow_forks_split) {
+		/* -ff: FILE.PID for each process; FILE itself gets the summary */
+		if (add_sink(sinks, pt_sink_split_new(o->out_path, &o->text), "the output", o->out_path) < 0)
+			return -1;
+	} else if (!discard && !*terse && !o->count &&
+		   add_sink(sinks, pt_sink_text_new(text, text != stderr, &o->text), "the output", o->out_path) < 0) {
+		return -1;
+	}
+	if (o->count && !discard && add_sink(sinks, pt_sink_count_new(text, false), "the -c table", o->out_path) < 0)
+		return -1;
+	if (discard && text != stderr)
+		fclose(text);
+	else if (text != stderr && (o->follow_forks_split || o->count))
+		*text_left = text;   /* no text sink owns it: the table and the summary write it */
+	if (o->log_path) {
+		FILE *log = open_out(o->log_path, "the log");
+		if (!log || add_sink(sinks, pt_sink_jsonl_new(log, true), "the log", o->log_path) < 0)
+			return -1;
+	}
+	/* In -o FILE mode the summary writes the text sink's FILE through
+	 * stdio: it must come after the text sink, which the fan-out finishes
+	 * first, so the text sink's last whole-line write and its cut-back
+	 * bookkeeping (pt_lineout.good) are done before stdio writes there. */
+	if (o->text.summary && !discard &&
+	    add_sink(sinks, pt_report_sink_new("tree", text, false, &o->text), "the summary", o->out_path) < 0)
+		return -1;
+	for (size_t i = 0; i < o->nexports; i++) {
+		FILE *f = open_out(o->exports[i].path, "the export");
+		if (!f ||
+		    add_sink(sinks, pt_report_cmd_sink_new(o->exports[i].format, f, true, &o->text), "the export",
+			     o->exports[i].path) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct pt_options o;
@@ -90,50 +142,9 @@ int main(int argc, char **argv)
 		return 126;
 	}
 
-	/* Every output is opened before the trace starts, so a bad path fails
-	 * at once instead of after the program ran. */
-	FILE *text = stderr;
-	if (o.out_path && !(text = open_out(o.out_path, "the output file")))
+	bool terse = false;
+	if (open_outputs(&o, &sinks, &text_left, &terse) < 0)
 		goto out;
-	/* -o /dev/null (the usual companion of --log): formatting text nobody
-	 * reads was a sizeable part of the tracer's time. */
-	bool discard = is_dev_null(text);
-	/* Output volume (README): a trace kept in a log or an export is not
-	 * also poured on the terminal; -o, -v, -e or --text bring the lines. */
-	bool terse = (o.log_path || o.nexports) && !o.full_text;
-	if (o.follow_forks_split) {
-		/* -ff: FILE.PID for each process; FILE itself gets the summary */
-		if (add_sink(&sinks, pt_sink_split_new(o.out_path, &o.text), "the output", o.out_path) < 0)
-			goto out;
-	} else if (!discard && !terse && !o.count &&
-		   add_sink(&sinks, pt_sink_text_new(text, text != stderr, &o.text), "the output", o.out_path) < 0) {
-		goto out;
-	}
-	if (o.count && !discard && add_sink(&sinks, pt_sink_count_new(text, false), "the -c table", o.out_path) < 0)
-		goto out;
-	if (discard && text != stderr)
-		fclose(text);
-	else if (text != stderr && (o.follow_forks_split || o.count))
-		text_left = text;   /* no text sink owns it: the table and the summary write it */
-	if (o.log_path) {
-		FILE *log = open_out(o.log_path, "the log");
-		if (!log || add_sink(&sinks, pt_sink_jsonl_new(log, true), "the log", o.log_path) < 0)
-			goto out;
-	}
-	/* In -o FILE mode the summary writes the text sink's FILE through
-	 * stdio: it must come after the text sink, which the fan-out finishes
-	 * first, so the text sink's last whole-line write and its cut-back
-	 * bookkeeping (pt_lineout.good) are done before stdio writes there. */
-	if (o.text.summary && !discard &&
-	    add_sink(&sinks, pt_report_sink_new("tree", text, false, &o.text), "the summary", o.out_path) < 0)
-		goto out;
-	for (size_t i = 0; i < o.nexports; i++) {
-		FILE *f = open_out(o.exports[i].path, "the export");
-		if (!f ||
-		    add_sink(&sinks, pt_report_cmd_sink_new(o.exports[i].format, f, true, &o.text), "the export",
-			     o.exports[i].path) < 0)
-			goto out;
-	}
 
 	int exit_status = 0;
 	rc = pt_trace_run(&o, &sinks, o.nattach ? NULL : path, &exit_status, err, sizeof(err));
