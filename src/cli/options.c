@@ -390,181 +390,124 @@ static const struct option long_opts[] = {
 	{NULL, 0, NULL, 0},
 };
 
-int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt_cmd *cmd,
-		     char *err, size_t errlen)
-{
-	memset(o, 0, sizeof(*o));
-	o->seccomp = true;
-	o->summary = -1;
-	o->stack_depth = 32;
-	o->text.strsize = 32;       /* strace's default */
-	*cmd = PT_CMD_TRACE;
-	bool trace_given = false, seccomp_bpf = false;
-	int tcount = 0, fcount = 0, qcount = 0, xcount = 0;
-	char *end;
+/* What getopt's loop counts or notes for the checks after it. */
+struct seen {
+	bool trace_given, seccomp_bpf;
+	int tcount, fcount, qcount, xcount;     /* -t -tt -ttt, -f -ff, -q -qq, -x -xx */
+};
 
-	optind = 0;     /* GNU getopt: full reinitialisation, so tests can parse twice */
-	opterr = 0;
-	int c;
-	/* '+': stop at the first non-option, which is the traced program. */
-	while ((c = getopt_long(argc, argv, "+:o:e:s:trqkvhVfxcyTp:", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': o->out_path = optarg; break;
-		case OPT_LOG: o->log_path = optarg; break;
-		case 'e':
-			o->e_given = true;
-			if (!strncmp(optarg, "signal=", 7) || !strncmp(optarg, "signals=", 8)) {
-				uint64_t shown;
-				int rc = pt_options_parse_signals(strchr(optarg, '=') + 1, &shown, err, errlen);
-				if (rc < 0)
-					return rc;
-				o->text.signals_hidden = ~shown;
-				break;
-			}
-			if (!strncmp(optarg, "event=", 6)) {
-				uint32_t shown;
-				int rc = pt_options_parse_events(optarg + 6, &shown, err, errlen);
-				if (rc < 0)
-					return rc;
-				o->text.events_hidden = ~shown;
-				break;
-			}
-			if (!strncmp(optarg, "t=", 2))
-				optarg += 2;
-			else if (!strncmp(optarg, "trace=", 6))
-				optarg += 6;
-			else if (strchr(optarg, '='))
-				return refuse(err, errlen, "-e %.*s: not supported (ptrace-tour knows trace=, signal= and event=)",
-					    (int)(strchr(optarg, '=') - optarg), optarg);
-			/* strace: a bare -e SET is trace=SET */
-			/* fall through */
-		case OPT_TRACE: {
-			int rc = pt_options_parse_trace(optarg, &o->trace, err, errlen);
-			if (rc < 0)
-				return rc;
-			trace_given = true;
-			break;
-		}
-		case 'f': fcount++; break;
-		case 'q': qcount++; break;
-		case 'x': xcount++; break;
-		case 'c': o->count = true; break;
-		case 's': {
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || *optarg == '-' || v < 1 || v > 1048576)
-				return fail(err, errlen, "-s: expected a string size 1..1048576, got '%s'", optarg);
-			o->text.strsize = (unsigned)v;
-			break;
-		}
-		case OPT_DECODE_FDS:
-			/* strace's other kinds (socket, dev, pidfd) would need
-			 * more than the readlink of /proc/PID/fd/N */
-			if (optarg && strcmp(optarg, "path") != 0)
-				return refuse(err, errlen, "--decode-fds=%s: not supported: only 'path' (as -y)", optarg);
-			o->decode_fds = true;
-			break;
-		case 'y': o->decode_fds = true; break;
-		case 'T': o->text.show_time = true; break;
-		case OPT_SECCOMP_BPF: seccomp_bpf = true; break;
-		case OPT_TEXT: o->text_given = true; break;
-		case 't': tcount++; break;
-		case 'r': o->text.ts = PT_TS_RELATIVE; break;
-		case 'k': o->stack = true; break;
-		case 'v': o->text.verbose = true; break;
-		case 'h': *cmd = PT_CMD_HELP; return 0;
-		case 'V': *cmd = PT_CMD_VERSION; return 0;
-		case OPT_NO_SECCOMP: o->seccomp = false; break;
-		case OPT_EVENTS_ONLY: o->events_only = true; break;
-		case OPT_NO_DESCENDANTS: o->no_descendants = true; break;
-		case 'p': {
-			int rc = parse_pids(optarg, o, err, errlen);
-			if (rc < 0)
-				return rc;
-			break;
-		}
-		case OPT_KILL_ON_EXIT: o->kill_on_exit = true; break;
-		case OPT_STATS: o->stats = true; break;
-		case OPT_SUMMARY: o->summary = 1; break;
-		case OPT_NO_SUMMARY: o->summary = 0; break;
-		case OPT_THREADS: o->text.threads = true; break;
-		case OPT_EXPLAIN: o->text.explain = true; break;
-		case OPT_MAPS:
-			if (!strcmp(optarg, "exec"))
-				o->maps = PT_MAPS_EXEC;
-			else if (!strcmp(optarg, "exit"))
-				o->maps = PT_MAPS_EXIT;
-			else if (!strcmp(optarg, "none"))
-				o->maps = PT_MAPS_NONE;
-			else
-				return fail(err, errlen, "--maps: expected exec, exit or none, got '%s'", optarg);
-			break;
-		case OPT_STACK_DEPTH: {
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || *end || !*optarg || v < 1 || v > 256)
-				return fail(err, errlen, "--stack-depth: expected 1..256, got '%s'", optarg);
-			o->stack_depth = (unsigned)v;
-			break;
-		}
-		case OPT_EXPORT: {
-			const char *colon = strchr(optarg, ':');
-			if (!colon || colon == optarg || !colon[1])
-				return fail(err, errlen, "--export: expected FORMAT:FILE, got '%s'", optarg);
-			size_t flen = (size_t)(colon - optarg);
-			const char *fmt = NULL;
-			char known[64] = "";    /* "tree, stats, ..." from the one list (pt/report.h) */
-			for (unsigned i = 0; i < PT_REPORT__COUNT; i++) {
-				const char *name = pt_report_format_name(i);
-				if (strlen(name) == flen && !strncmp(optarg, name, flen))
-					fmt = name;
-				snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? ", " : "", name);
-			}
-			if (!fmt)
-				return fail(err, errlen, "--export: unknown format '%.*s' (%s)", (int)flen, optarg, known);
-			if (o->nexports == PT_MAX_EXPORTS)
-				return fail(err, errlen, "--export: at most %d exports", PT_MAX_EXPORTS);
-			o->exports[o->nexports].format = fmt;
-			o->exports[o->nexports].path = colon + 1;
-			o->nexports++;
-			break;
-		}
-		case ':':
-			return fail(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
-		default:
-			if (optopt && optopt < 256)
-				return fail(err, errlen, "unknown option '-%c'", optopt);
-			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
-		}
+/* -e VALUE: signal=SET, event=SET, trace=SET (t=SET, or a bare SET, as strace). */
+static int parse_e(const char *arg, struct pt_options *o, struct seen *st, char *err, size_t errlen)
+{
+	o->e_given = true;
+	if (!strncmp(arg, "signal=", 7) || !strncmp(arg, "signals=", 8)) {
+		uint64_t shown;
+		int rc = pt_options_parse_signals(strchr(arg, '=') + 1, &shown, err, errlen);
+		if (rc == 0)
+			o->text.signals_hidden = ~shown;
+		return rc;
 	}
-	if (seccomp_bpf && !o->seccomp)
+	if (!strncmp(arg, "event=", 6)) {
+		uint32_t shown;
+		int rc = pt_options_parse_events(arg + 6, &shown, err, errlen);
+		if (rc == 0)
+			o->text.events_hidden = ~shown;
+		return rc;
+	}
+	if (!strncmp(arg, "t=", 2))
+		arg += 2;
+	else if (!strncmp(arg, "trace=", 6))
+		arg += 6;
+	else if (strchr(arg, '='))
+		return refuse(err, errlen, "-e %.*s: not supported (ptrace-tour knows trace=, signal= and event=)",
+			      (int)(strchr(arg, '=') - arg), arg);
+	st->trace_given = true;
+	return pt_options_parse_trace(arg, &o->trace, err, errlen);
+}
+
+/* A whole decimal number in [lo, hi], for -s and --stack-depth; what
+ * names it in the error line ("a string size "). */
+static int parse_count(const char *opt, const char *what, const char *arg, unsigned long lo, unsigned long hi,
+		       unsigned *out, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (errno || *end || !*arg || *arg == '-' || v < lo || v > hi)
+		return fail(err, errlen, "%s: expected %s%lu..%lu, got '%s'", opt, what, lo, hi, arg);
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_maps(const char *arg, struct pt_options *o, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		enum pt_maps_mode mode;
+	} modes[] = {{"exec", PT_MAPS_EXEC}, {"exit", PT_MAPS_EXIT}, {"none", PT_MAPS_NONE}};
+	for (size_t i = 0; i < PT_N_ELEMENTS(modes); i++)
+		if (!strcmp(arg, modes[i].name)) {
+			o->maps = modes[i].mode;
+			return 0;
+		}
+	return fail(err, errlen, "--maps: expected exec, exit or none, got '%s'", arg);
+}
+
+/* --export FORMAT:FILE, FORMAT from the one list of pt/report.h. */
+static int parse_export(const char *arg, struct pt_options *o, char *err, size_t errlen)
+{
+	const char *colon = strchr(arg, ':');
+	if (!colon || colon == arg || !colon[1])
+		return fail(err, errlen, "--export: expected FORMAT:FILE, got '%s'", arg);
+	size_t flen = (size_t)(colon - arg);
+	const char *fmt = NULL;
+	char known[64] = "";    /* "tree, stats, ..." for the error line */
+	for (unsigned i = 0; i < PT_REPORT__COUNT; i++) {
+		const char *name = pt_report_format_name(i);
+		if (strlen(name) == flen && !strncmp(arg, name, flen))
+			fmt = name;
+		snprintf(known + strlen(known), sizeof(known) - strlen(known), "%s%s", i ? ", " : "", name);
+	}
+	if (!fmt)
+		return fail(err, errlen, "--export: unknown format '%.*s' (%s)", (int)flen, arg, known);
+	if (o->nexports == PT_MAX_EXPORTS)
+		return fail(err, errlen, "--export: at most %d exports", PT_MAX_EXPORTS);
+	o->exports[o->nexports].format = fmt;
+	o->exports[o->nexports].path = colon + 1;
+	o->nexports++;
+	return 0;
+}
+
+/* After the loop: the counted flags, the combinations that cannot be
+ * honoured, and what follows from the rest. */
+static int settle(struct pt_options *o, const struct seen *st, int argc, char *const argv[], char *err,
+		  size_t errlen)
+{
+	if (st->seccomp_bpf && !o->seccomp)
 		return fail(err, errlen, "--seccomp-bpf and --no-seccomp contradict each other");
-	if (fcount >= 2) {
+	if (st->fcount >= 2) {
 		if (!o->out_path)
 			return fail(err, errlen, "-ff: needs -o FILE (each process writes FILE.PID)");
 		o->follow_forks_split = true;
 		o->text.no_pid = true;
 	}
-	o->quiet = qcount >= 1;
-	o->text.no_exit_lines = qcount >= 2;
-	o->text.xstr = (uint8_t)(xcount > 2 ? 2 : xcount);
+	o->quiet = st->qcount >= 1;
+	o->text.no_exit_lines = st->qcount >= 2;
+	o->text.xstr = (uint8_t)(st->xcount > 2 ? 2 : st->xcount);
 	/* -c implies the timing, as strace's -c shows time columns */
 	o->timing = o->text.show_time || o->count;
-	if (tcount == 1)
-		o->text.ts = PT_TS_TIME;
-	else if (tcount == 2)
-		o->text.ts = PT_TS_TIME_US;
-	else if (tcount >= 3)
-		o->text.ts = PT_TS_EPOCH;
+	static const enum pt_ts_mode ts_by_count[] = {PT_TS_NONE, PT_TS_TIME, PT_TS_TIME_US, PT_TS_EPOCH};
+	if (st->tcount)
+		o->text.ts = ts_by_count[st->tcount > 3 ? 3 : st->tcount];
 	/* No syscall stop at all: a syscall set, fd paths, syscall times or a
 	 * syscall table would be promises not kept. */
-	const char *syscall_flag = trace_given ? "-e trace=" : o->decode_fds ? "-y" : o->text.show_time ? "-T"
+	const char *syscall_flag = st->trace_given ? "-e trace=" : o->decode_fds ? "-y" : o->text.show_time ? "-T"
 				 : o->count ? "-c" : NULL;
 	if (o->events_only && syscall_flag)
 		return fail(err, errlen, "%s cannot be used with --events-only (it stops at no syscall)", syscall_flag);
 	if (o->events_only)
 		o->seccomp = false;
-	if (!trace_given)
+	if (!st->trace_given)
 		pt_options_parse_trace("%process", &o->trace, err, errlen);
 	pt_options_add_lifecycle(&o->trace);
 
@@ -587,4 +530,76 @@ int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt
 	o->text.exit_maps = o->maps == PT_MAPS_EXIT;
 	o->full_text = o->out_path || o->text.verbose || o->text_given || o->e_given;
 	return 0;
+}
+
+int pt_options_parse(int argc, char *const argv[], struct pt_options *o, enum pt_cmd *cmd,
+		     char *err, size_t errlen)
+{
+	memset(o, 0, sizeof(*o));
+	o->seccomp = true;
+	o->summary = -1;
+	o->stack_depth = 32;
+	o->text.strsize = 32;       /* strace's default */
+	*cmd = PT_CMD_TRACE;
+	struct seen st = {0};
+
+	optind = 0;     /* GNU getopt: full reinitialisation, so tests can parse twice */
+	opterr = 0;
+	int c, rc = 0;
+	/* '+': stop at the first non-option, which is the traced program. */
+	while (rc == 0 && (c = getopt_long(argc, argv, "+:o:e:s:trqkvhVfxcyTp:", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->out_path = optarg; break;
+		case OPT_LOG: o->log_path = optarg; break;
+		case 'e': rc = parse_e(optarg, o, &st, err, errlen); break;
+		case OPT_TRACE:
+			st.trace_given = true;
+			rc = pt_options_parse_trace(optarg, &o->trace, err, errlen);
+			break;
+		case 'f': st.fcount++; break;
+		case 'q': st.qcount++; break;
+		case 'x': st.xcount++; break;
+		case 't': st.tcount++; break;
+		case 'c': o->count = true; break;
+		case 's': rc = parse_count("-s", "a string size ", optarg, 1, 1048576, &o->text.strsize, err, errlen); break;
+		case OPT_DECODE_FDS:
+			/* strace's other kinds (socket, dev, pidfd) would need
+			 * more than the readlink of /proc/PID/fd/N */
+			if (optarg && strcmp(optarg, "path") != 0)
+				rc = refuse(err, errlen, "--decode-fds=%s: not supported: only 'path' (as -y)", optarg);
+			o->decode_fds = true;
+			break;
+		case 'y': o->decode_fds = true; break;
+		case 'T': o->text.show_time = true; break;
+		case OPT_SECCOMP_BPF: st.seccomp_bpf = true; break;
+		case OPT_TEXT: o->text_given = true; break;
+		case 'r': o->text.ts = PT_TS_RELATIVE; break;
+		case 'k': o->stack = true; break;
+		case 'v': o->text.verbose = true; break;
+		case 'h': *cmd = PT_CMD_HELP; return 0;
+		case 'V': *cmd = PT_CMD_VERSION; return 0;
+		case OPT_NO_SECCOMP: o->seccomp = false; break;
+		case OPT_EVENTS_ONLY: o->events_only = true; break;
+		case OPT_NO_DESCENDANTS: o->no_descendants = true; break;
+		case 'p': rc = parse_pids(optarg, o, err, errlen); break;
+		case OPT_KILL_ON_EXIT: o->kill_on_exit = true; break;
+		case OPT_STATS: o->stats = true; break;
+		case OPT_SUMMARY: o->summary = 1; break;
+		case OPT_NO_SUMMARY: o->summary = 0; break;
+		case OPT_THREADS: o->text.threads = true; break;
+		case OPT_EXPLAIN: o->text.explain = true; break;
+		case OPT_MAPS: rc = parse_maps(optarg, o, err, errlen); break;
+		case OPT_STACK_DEPTH: rc = parse_count("--stack-depth", "", optarg, 1, 256, &o->stack_depth, err,
+						 errlen);
+			break;
+		case OPT_EXPORT: rc = parse_export(optarg, o, err, errlen); break;
+		case ':':
+			return fail(err, errlen, "option '%s' needs an argument", argv[optind - 1]);
+		default:
+			if (optopt && optopt < 256)
+				return fail(err, errlen, "unknown option '-%c'", optopt);
+			return fail(err, errlen, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	return rc < 0 ? rc : settle(o, &st, argc, argv, err, errlen);
 }
