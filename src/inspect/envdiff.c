@@ -69,6 +69,88 @@ out:
 	return ret;
 }
 
+static size_t name_len(const char *s)
+{
+	const char *eq = strchr(s, '=');
+	return eq ? (size_t)(eq - s) : strlen(s);
+}
+
+static int name_cmp(const char *x, size_t xl, const char *y, size_t yl)
+{
+	int c = memcmp(x, y, xl < yl ? xl : yl);
+	return c ? c : (xl > yl) - (xl < yl);
+}
+
+#define PT_ENV_FAST_MAX 16      /* changes the same-order path handles; more: the general one */
+
+/* The usual exec keeps the environment as it was, or changes a few values
+ * in place (PWD, SHLVL, _): same entries, or the same names in the same
+ * order.  Then no sort is needed: 1 when *out and *n are set, 0 when the
+ * general path must decide, -ENOMEM. */
+static int diff_same_order(const char *const *old_env, const char *const *new_env, size_t cnt, struct pt_arena *a,
+			   const struct pt_env_change **out, size_t *n)
+{
+	size_t idx[PT_ENV_FAST_MAX], k = 0;
+	for (size_t i = 0; i < cnt; i++) {
+		const char *x = old_env[i], *y = new_env[i];
+		if (!x || !y)
+			return 0;
+		if (x == y || !strcmp(x, y))
+			continue;
+		size_t l = name_len(x);
+		if (l != name_len(y) || memcmp(x, y, l))
+			return 0;       /* another name here: not the same order */
+		if (!strcmp(x[l] ? x + l + 1 : "", y[l] ? y + l + 1 : ""))
+			continue;       /* "N" and "N=": both empty */
+		if (k == PT_ENV_FAST_MAX)
+			return 0;
+		idx[k++] = i;
+	}
+	/* A name seen before (in both: the names match position by position)
+	 * is a duplicate: the first one counts, as in the general path. */
+	size_t m = 0;
+	for (size_t c = 0; c < k; c++) {
+		const char *x = old_env[idx[c]];
+		size_t l = name_len(x);
+		bool dup = false;
+		for (size_t j = 0; j < idx[c] && !dup; j++) {
+			if (!old_env[j] || !new_env[j])
+				return 0;
+			dup = name_len(old_env[j]) == l && !memcmp(old_env[j], x, l);
+		}
+		if (!dup)
+			idx[m++] = idx[c];
+	}
+	/* sorted by name (insertion sort of at most PT_ENV_FAST_MAX) */
+	for (size_t c = 1; c < m; c++) {
+		size_t t = idx[c], d = c;
+		const char *tn = old_env[t];
+		while (d && name_cmp(old_env[idx[d - 1]], name_len(old_env[idx[d - 1]]), tn, name_len(tn)) > 0) {
+			idx[d] = idx[d - 1];
+			d--;
+		}
+		idx[d] = t;
+	}
+	struct pt_env_change *v = NULL;
+	if (m) {
+		v = pt_arena_alloc(a, m * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+	}
+	for (size_t c = 0; c < m; c++) {
+		const char *x = old_env[idx[c]], *y = new_env[idx[c]];
+		size_t l = name_len(x);
+		v[c].name = pt_arena_strndup(a, x, l);
+		v[c].old_val = pt_arena_strdup(a, x[l] ? x + l + 1 : "");
+		v[c].new_val = pt_arena_strdup(a, y[l] ? y + l + 1 : "");
+		if (!v[c].name || !v[c].old_val || !v[c].new_val)
+			return -ENOMEM;
+	}
+	*out = v;
+	*n = m;
+	return 1;
+}
+
 int pt_env_diff(const char *const *old_env, size_t nold, const char *const *new_env, size_t nnew,
 		struct pt_arena *a, const struct pt_env_change **out, size_t *n)
 {
@@ -78,6 +160,11 @@ int pt_env_diff(const char *const *old_env, size_t nold, const char *const *new_
 	int ret;
 	*out = NULL;
 	*n = 0;
+	if (nold == nnew && nold) {
+		ret = diff_same_order(old_env, new_env, nold, a, out, n);
+		if (ret)
+			return ret < 0 ? ret : 0;
+	}
 	ret = kv_build(old_env, nold, &o, &no);
 	if (ret)
 		goto out;

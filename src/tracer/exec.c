@@ -7,6 +7,7 @@
 
 #include "emit.h"
 #include "exec_detail.h"
+#include "pt/execstack.h"
 #include "pt/procfs.h"
 #include "pt/tables.h"
 #include "pt/tracee_mem.h"
@@ -54,12 +55,10 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 		x->argc = 0;
 		x->argv_truncated = true;
 	}
-	x->env = NULL;
-	x->nenv = 0;
-	x->env_known = false;
+	x->old_env_read = false;
 	x->maps_before = (struct pt_maps){0};
 	if (T->opt->maps != PT_MAPS_NONE)
-		pt_exec_detail_on_entry(T, t, args[at ? 3 : 2], ptr);
+		pt_exec_detail_on_entry(T, t);
 }
 
 struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t old_tid)
@@ -96,22 +95,30 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 		ev.u.exec.argc = x->argc;
 		ev.u.exec.argv_truncated = x->argv_truncated;
 	}
+	const struct pt_xs_vec *stack_argv = NULL;
+	if (T->opt->maps != PT_MAPS_NONE)
+		ev.u.exec.detail = pt_exec_detail_on_event(T, t, &stack_argv);
 	/* No entry stop (--events-only, or a task attached inside execve):
-	 * the new image tells what it runs, from /proc, once per exec.  Its
-	 * path is the resolved /proc/PID/exe, not the string passed. */
+	 * the new image tells what it runs, from its stack block (read for
+	 * the anatomy) or /proc, once per exec.  Its path is the resolved
+	 * /proc/PID/exe, not the string passed. */
 	if (!x || (!x->path && !x->argv && !x->argv_truncated)) {
 		struct pt_env cmd;
 		const char *exe;
-		if (pt_procfs_read_cmdline(t->tid, &T->arena, &cmd) == 0) {
+		if (stack_argv) {
+			ev.u.exec.argv = stack_argv->v;
+			ev.u.exec.argc = stack_argv->n;
+			ev.u.exec.argv_truncated = stack_argv->truncated;
+		} else if (pt_procfs_read_cmdline(t->tid, &T->arena, &cmd) == 0) {
 			ev.u.exec.argv = cmd.v;
 			ev.u.exec.argc = cmd.n;
 			ev.u.exec.argv_truncated = cmd.truncated;
 		}
-		if (pt_procfs_readlink(t->tid, "exe", &T->arena, &exe) == 0)
+		if (ev.u.exec.detail && ev.u.exec.detail->exe)
+			ev.u.exec.path = ev.u.exec.detail->exe;
+		else if (pt_procfs_readlink(t->tid, "exe", &T->arena, &exe) == 0)
 			ev.u.exec.path = exe;
 	}
-	if (T->opt->maps != PT_MAPS_NONE)
-		ev.u.exec.detail = pt_exec_detail_on_event(T, t);
 	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
 	if (x) {
 		pt_arena_reset(&x->arena);

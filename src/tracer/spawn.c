@@ -84,8 +84,12 @@ static void announce(struct pt_tracer *T, struct pt_task *child, pid_t parent_ti
 			pt_proc_remove(&T->tasks, old);
 		pid_t ppid = (sp->flags & CLONE_PARENT) ? parent_ppid : parent_tgid;
 		struct pt_proc *pp = pt_proc_find(&T->tasks, parent_tgid), *cp = pt_proc_add(&T->tasks, child->tid, ppid);
-		if (cp)     /* ptrace options are inherited at auto-attach */
+		if (cp) {   /* ptrace options are inherited at auto-attach */
 			cp->exit_events = pp ? pp->exit_events : (T->popts & PTRACE_O_TRACEEXIT);
+			/* a copy of (or, vfork, the same) memory: the same
+			 * start environment, for its exec's env diff */
+			cp->env = pt_env_image_ref(pp ? pp->env : NULL);
+		}
 		pt_task_attach(child, cp);
 		/* both alive: the parent in its event stop, the child not dead */
 		if (parent_stopped && pp && !(child->flags & PT_T_DIED))

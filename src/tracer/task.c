@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 /* The tables' keys: a pid as an unsigned 32-bit number. */
@@ -36,9 +37,49 @@ static void free_exec(struct pt_exec_pending *e)
 	free(e);
 }
 
+struct pt_env_image *pt_env_image_new(const char *const *v, size_t n)
+{
+	size_t bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		bytes += strlen(v[i]) + 1;
+	if (n > PT_PROCFS_ENV_MAX_ENTRIES || bytes > PT_PROCFS_ENV_MAX_BYTES + 4096)
+		return NULL;    /* never from our readers: they cap both */
+	/* the pointers after the strings' bytes, aligned */
+	size_t off = (bytes + sizeof(char *) - 1) / sizeof(char *) * sizeof(char *);
+	struct pt_env_image *e = malloc(sizeof(*e) + off + (n + 1) * sizeof(char *));
+	if (!e)
+		return NULL;
+	const char **pv = (const char **)(void *)(e->data + off);
+	char *d = e->data;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(v[i]) + 1;
+		memcpy(d, v[i], l);
+		pv[i] = d;
+		d += l;
+	}
+	pv[n] = NULL;
+	e->refs = 1;
+	e->n = n;
+	e->v = pv;
+	return e;
+}
+
+struct pt_env_image *pt_env_image_ref(struct pt_env_image *e)
+{
+	if (e)
+		e->refs++;
+	return e;
+}
+
+void pt_env_image_unref(struct pt_env_image *e)
+{
+	if (e && --e->refs == 0)
+		free(e);
+}
+
 static void free_proc(struct pt_proc *p)
 {
-	pt_arena_free(&p->env_arena);
+	pt_env_image_unref(p->env);
 	free(p);
 }
 
@@ -163,7 +204,6 @@ struct pt_proc *pt_proc_add(struct pt_tasks *ts, pid_t tgid, pid_t ppid)
 	if (!p)
 		return NULL;
 	p->tgid = tgid;
-	pt_arena_init(&p->env_arena);
 	pt_hash_add(&ts->tgids, &p->hnode, key(tgid));
 	pt_proc_reparent(ts, p, ppid);
 	return p;

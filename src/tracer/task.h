@@ -11,6 +11,7 @@
 #include "pt/arena.h"
 #include "pt/event.h"
 #include "pt/hash.h"
+#include "pt/procfs.h"
 
 enum pt_task_flag {
 	PT_T_STARTED = 1u << 0,    /* its first stop has been handled */
@@ -43,9 +44,11 @@ struct pt_exec_pending {
 	int dirfd;                  /* execveat's dirfd (AT_FDCWD for execve) */
 	int at_flags;               /* execveat's flags (0 for execve) */
 	struct pt_maps maps_before;
-	const struct pt_env_change *env;    /* old image's environ vs the new envp */
-	size_t nenv;
-	bool env_known;
+	/* the old image's environment from /proc/PID/environ, read at the
+	 * entry only when its proc has no env image (the root's first exec,
+	 * a process running before -p) */
+	struct pt_env old_env;
+	bool old_env_read;
 	struct pt_maps *exit_maps;  /* --maps=exit: taken at PTRACE_EVENT_EXIT */
 	const struct pt_stack *stack;      /* -k: at the execve entry */
 	const struct pt_stack *exit_stack; /* -k: at PTRACE_EVENT_EXIT */
@@ -64,6 +67,22 @@ struct pt_sc_decode {
 };
 
 struct pt_proc;
+
+/* An environment block (n strings back to back in data, v pointing into
+ * it), immutable and reference counted: the processes forked from one
+ * image share it. */
+struct pt_env_image {
+	unsigned refs;
+	size_t n;
+	const char *const *v;
+	char data[];
+};
+
+/* A copy of v[0..n) with one reference; NULL on ENOMEM. */
+struct pt_env_image *pt_env_image_new(const char *const *v, size_t n);
+/* e may be NULL (returns NULL). */
+struct pt_env_image *pt_env_image_ref(struct pt_env_image *e);
+void pt_env_image_unref(struct pt_env_image *e);
 
 struct pt_task {
 	pid_t tid;
@@ -121,11 +140,10 @@ struct pt_proc {
 	bool ns_init_read;          /* lifecycle.c read ns_init (once, while alive) */
 	/* the tree of processes we know, for orphan detection */
 	struct pt_proc *parent, *first_child, *next_sibling, *prev_sibling;
-	/* environment of the current image, for the env diff of the next exec */
-	struct pt_arena env_arena;
-	const char *const *env;
-	size_t envc;
-	bool env_known;
+	/* the environment the current image was started with, for the env
+	 * diff of the next exec: read at its exec, shared with the processes
+	 * forked from it (their memory is a copy); NULL when not known */
+	struct pt_env_image *env;
 	struct pt_hnode hnode;      /* in pt_tasks.tgids, by tgid */
 };
 

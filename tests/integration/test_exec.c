@@ -294,6 +294,26 @@ Test(exec, env_diff_of_a_wrapper)
 	pt_t_assert(&r, json_object_object_length(pt_t_get(ex, "env.added")) == 1, "only one addition");
 }
 
+/* The env diff compares the environment the old image was started with
+ * (known from its own exec) with the new one; a program that rewrote its
+ * argv/env block in place (setproctitle) does not turn that block into a
+ * "changed environment": /proc/PID/environ shows the rewritten bytes. */
+Test(exec, env_diff_after_an_in_place_retitle)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "env_retitle", NULL);
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.exited && r.exit_code == 0, "env_retitle: exit %d", r.code);
+	json_object *ex = pt_t_exec_named(&r, "env");
+	pt_t_assert(&r, ex != NULL, "no exec of env");
+	pt_t_assert(&r, pt_t_get(ex, "env") != NULL, "no env diff: %s", pt_t_json(ex));
+	pt_t_assert(&r, json_object_object_length(pt_t_get(ex, "env.added")) == 0 &&
+			       json_object_array_length(pt_t_get(ex, "env.removed")) == 0 &&
+			       json_object_object_length(pt_t_get(ex, "env.changed")) == 0,
+		    "the environment did not change: %s", json_object_to_json_string(pt_t_get(ex, "env")));
+	pt_t_free(&r);
+}
+
 Test(exec, script_interpreter_chain)
 {
 	const char *path = pt_t_scratch("script.sh");
