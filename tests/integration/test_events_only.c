@@ -130,3 +130,28 @@ Test(events_only, refuses_a_syscall_set)
 		    "want one line naming -e trace= and --events-only, then the hint: %s", r.stderr_text);
 	pt_t_free(&r);
 }
+
+/* Without an entry stop the exec's argv is read from the new image's stack
+ * (one read with the anatomy): an empty argument is kept, where the
+ * NUL-split /proc/PID/cmdline dropped it; and env_wrapper's exec of env
+ * gets its env diff (the environment its image started with is known from
+ * its own exec). */
+Test(events_only, exec_argv_and_env_from_the_stack)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, ARGS("--events-only"), "env_wrapper", ARGS("", "x"));
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 0, "env_wrapper exit %d", r.code);
+	json_object *ex = pt_t_nth(&r, "exec", pt_t_root(&r), 0);
+	pt_t_assert(&r, ex != NULL, "no exec of the root");
+	json_object *argv = pt_t_get(ex, "argv");
+	pt_t_assert(&r, argv && json_object_array_length(argv) == 3 &&
+			       !strcmp(json_object_get_string(json_object_array_get_idx(argv, 1)), "") &&
+			       !strcmp(json_object_get_string(json_object_array_get_idx(argv, 2)), "x"),
+		    "argv [path, \"\", \"x\"] expected: %s", pt_t_json(ex));
+	json_object *env = pt_t_exec_named(&r, "env");
+	pt_t_assert(&r, env != NULL, "no exec of env");
+	const char *added = pt_t_str(env, "env.added.PT_TEST_VAR");
+	pt_t_assert(&r, added && !strcmp(added, "1"), "PT_TEST_VAR=1 not in env.added: %s", pt_t_json(env));
+	pt_t_free(&r);
+}
