@@ -94,25 +94,41 @@ static int read_yama(void)
 	return v;
 }
 
-/* One line saying why pid could not be seized (errno e). */
+/* One line saying why pid could not be seized: errno e, the Yama
+ * ptrace_scope (-1 without Yama) and the TracerPid of its status (-1 when
+ * unreadable).  Pure, so each cause is tested without changing the sysctl
+ * (it is global, and 3 cannot be undone until a reboot).  An EPERM is
+ * blamed on another tracer first (that holds whatever Yama says), then on
+ * Yama when it restricts anything, else on the usual cause. */
+void pt_attach_why(char *buf, size_t len, pid_t pid, int e, int yama_scope, pid_t tracer_pid)
+{
+	static const char *const yama_why[] = {
+		[1] = "only a process's ancestors may attach to it; 0 allows your own processes, or run as root",
+		[2] = "only a process with CAP_SYS_PTRACE may attach: run as root",
+		[3] = "attaching is disabled until the next reboot",
+	};
+	if (e == ESRCH)
+		snprintf(buf, len, "cannot attach to %d: no such process", (int)pid);
+	else if (e == EPERM && tracer_pid > 0)
+		snprintf(buf, len, "cannot attach to %d: permission denied: it is already traced by process %d",
+			 (int)pid, (int)tracer_pid);
+	else if (e == EPERM && yama_scope > 0)
+		snprintf(buf, len, "cannot attach to %d: permission denied by Yama: sysctl kernel.yama.ptrace_scope is %d (%s)",
+			 (int)pid, yama_scope, yama_scope <= 3 ? yama_why[yama_scope] : "an unknown restriction");
+	else if (e == EPERM)
+		snprintf(buf, len, "cannot attach to %d: permission denied (another user's process, or a setuid one?)",
+			 (int)pid);
+	else
+		snprintf(buf, len, "cannot attach to %d: %s", (int)pid, strerror(e));
+}
+
 static void explain_failure(struct pt_attach_walk *w, pid_t pid, int e)
 {
 	struct pt_proc_status ps;
-	int yama;
-	if (e == ESRCH)
-		snprintf(w->err, w->errlen, "cannot attach to %d: no such process", (int)pid);
-	else if (e == EPERM && pt_procfs_read_status(pid, &ps) == 0 && ps.tracer_pid)
-		snprintf(w->err, w->errlen, "cannot attach to %d: permission denied: it is already traced by process %d",
-			 (int)pid, (int)ps.tracer_pid);
-	else if (e == EPERM && (yama = read_yama()) > 0)
-		snprintf(w->err, w->errlen,
-			 "cannot attach to %d: permission denied by Yama: sysctl kernel.yama.ptrace_scope is %d "
-			 "(0 allows tracing your own processes; or run as root)",
-			 (int)pid, yama);
-	else if (e == EPERM)
-		snprintf(w->err, w->errlen, "cannot attach to %d: permission denied (another user's process?)", (int)pid);
-	else
-		snprintf(w->err, w->errlen, "cannot attach to %d: %s", (int)pid, strerror(e));
+	pid_t tracer = -1;
+	if (e == EPERM && pt_procfs_read_status(pid, &ps) == 0)
+		tracer = ps.tracer_pid;
+	pt_attach_why(w->err, w->errlen, pid, e, e == EPERM ? read_yama() : -1, tracer);
 }
 
 /* Seizes tid of process p: 0; 1 when it is not ours to seize (gone, or

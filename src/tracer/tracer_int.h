@@ -164,6 +164,10 @@ int pt_attach_seize(struct pt_tracer *T, struct pt_attach_walk **out, char *err,
 /* attach.c: the attach event of each process seized, parents first (after
  * the start event, before any live one); frees w. */
 void pt_attach_emit(struct pt_tracer *T, struct pt_attach_walk *w);
+/* attach.c: the one-line message for a -p PID that could not be seized
+ * (errno e; yama_scope -1 without Yama; tracer_pid: its TracerPid, -1 when
+ * unknown). */
+void pt_attach_why(char *buf, size_t len, pid_t pid, int e, int yama_scope, pid_t tracer_pid);
 
 /* loop.c: waits for every stop of the traced tree and serves it, until
  * no tracee is left. */
