@@ -160,6 +160,10 @@ struct pt_exec_detail {
 	const char *const *script_argv;  /* for "#!" files: the argv the kernel rewrote */
 	size_t script_argc;
 	struct pt_maps maps_before, maps_after;
+	/* No stop at the execve's entry (--events-only, or a task attached
+	 * inside the call): the old image's map was never read, so
+	 * maps_before is empty for want of a look, not because it was. */
+	bool maps_before_unseen;
 	struct pt_elf_info elf;
 	struct pt_exec_layout layout;
 	const struct pt_fd *fds;

@@ -60,8 +60,12 @@ static void explain_exec(FILE *f, const struct pt_event *ev)
 	fprintf(f, "    = %d replaced its program with ", (int)ev->pid);
 	say_path(f, ev->u.exec.path);
 	fputs(": the kernel read the ELF headers, threw away the old memory, mapped the new code and "
-	      "data, and started it at its entry point. Same pid, same open files (except O_CLOEXEC).\n",
+	      "data, and started it at its entry point. Same pid, same open files (except O_CLOEXEC).",
 	      f);
+	if (ev->u.exec.detail && ev->u.exec.detail->maps_before_unseen)
+		fputs(" The old memory map was not seen: the tracer did not stop at the execve's entry, where "
+		      "the old image still existed (--events-only stops at no syscall).", f);
+	fputc('\n', f);
 }
 
 static void explain_exec_failed(FILE *f, const struct pt_event *ev)

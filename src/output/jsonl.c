@@ -223,6 +223,8 @@ static void jdetail(struct pt_buf *f, const struct pt_exec_detail *d)
 		jstrv(f, d->script_argv, d->script_argc);
 	}
 	jmaps(f, "maps_before", &d->maps_before);
+	if (d->maps_before_unseen)
+		pt_buf_puts(f, ",\"maps_before_unseen\":true");
 	jmaps(f, "maps_after", &d->maps_after);
 	jelf(f, &d->elf);
 	if (d->layout.valid)

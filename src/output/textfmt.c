@@ -517,8 +517,13 @@ void pt_textfmt_exec_detail(FILE *f, const struct pt_exec_detail *d, bool verbos
 	size_t removed = count_missing(&d->maps_before, &d->maps_after, NULL, '-');
 	size_t added = count_missing(&d->maps_after, &d->maps_before, NULL, '+');
 	size_t kept = count_missing(&d->maps_after, &d->maps_before, NULL, '=');
-	fprintf(f, "    memory map: %zu regions before exec, %zu after: %zu removed, %zu added, %zu kept%s\n",
-		d->maps_before.n, d->maps_after.n, removed, added, kept, verbose ? "" : " (-v lists them)");
+	if (d->maps_before_unseen)
+		fprintf(f, "    memory map: before exec not seen (no stop at the execve's entry, as with --events-only), "
+			   "%zu regions after%s\n",
+			d->maps_after.n, verbose ? "" : " (-v lists them)");
+	else
+		fprintf(f, "    memory map: %zu regions before exec, %zu after: %zu removed, %zu added, %zu kept%s\n",
+			d->maps_before.n, d->maps_after.n, removed, added, kept, verbose ? "" : " (-v lists them)");
 	if (verbose) {
 		count_missing(&d->maps_before, &d->maps_after, f, '-');
 		count_missing(&d->maps_after, &d->maps_before, f, '+');

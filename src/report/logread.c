@@ -494,6 +494,7 @@ static const struct pt_exec_detail *get_detail(struct pctx *c, json_object *o)
 	if (sa)
 		d->script_argv = get_strv(c, sa, "script_argv", false, &d->script_argc);
 	get_maps(c, o, "maps_before", &d->maps_before);
+	d->maps_before_unseen = get_bool(c, o, "maps_before_unseen");
 	get_maps(c, o, "maps_after", &d->maps_after);
 	get_elf(c, o, &d->elf);
 	json_object *l = member(c, o, "layout", json_type_object, false);

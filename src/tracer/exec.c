@@ -128,6 +128,9 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 		x->argc = 0;
 		x->argv_truncated = false;
 		x->syscall = -1;
+		x->maps_before = (struct pt_maps){0};   /* in the arena too */
+		x->old_env = (struct pt_env){0};
+		x->old_env_read = false;
 	}
 	return t;
 }

@@ -139,8 +139,11 @@ const struct pt_exec_detail *pt_exec_detail_on_event(struct pt_tracer *T, struct
 	*argv = NULL;
 	if (!d || !xs)
 		return NULL;
-	if (x)
+	/* the test exec.c makes: an entry stop leaves a path or an argv */
+	if (x && (x->path || x->argv || x->argv_truncated))
 		d->maps_before = x->maps_before;
+	else
+		d->maps_before_unseen = true;
 	if (pt_procfs_readlink(t->tid, "exe", a, &d->exe) < 0)
 		d->exe = NULL;
 	if (pt_procfs_readlink(t->tid, "cwd", a, &d->cwd) < 0)

@@ -155,3 +155,39 @@ Test(events_only, exec_argv_and_env_from_the_stack)
 	pt_t_assert(&r, added && !strcmp(added, "1"), "PT_TEST_VAR=1 not in env.added: %s", pt_t_json(env));
 	pt_t_free(&r);
 }
+
+/* No stop at an execve's entry, so no look at the old image: each exec
+ * says its maps_before was not seen (an empty list alone would claim the
+ * old image had no memory), and the text and --explain say it too.  The
+ * default mode saw it, and says nothing of the kind. */
+Test(events_only, exec_says_maps_before_was_not_seen)
+{
+	struct pt_t_run d, e;
+	pt_t_run(&e, ARGS("--events-only", "--explain"), "life_mix", NULL);
+	pt_t_check_log(&e);
+	pt_t_assert(&e, e.code == 0, "events-only: life_mix exit %d", e.code);
+	size_t nexec = pt_t_count(&e, "exec", 0);
+	pt_t_assert(&e, nexec == 3, "execs %zu", nexec);
+	for (size_t i = 0; i < nexec; i++) {
+		json_object *x = pt_t_nth(&e, "exec", 0, i);
+		json_object *mb = pt_t_get(x, "maps_before");
+		pt_t_assert(&e, pt_t_bool(x, "maps_before_unseen") == 1, "exec %zu: %s", i, pt_t_json(x));
+		pt_t_assert(&e, mb && json_object_array_length(mb) == 0, "exec %zu has a maps_before", i);
+		pt_t_assert(&e, json_object_array_length(pt_t_get(x, "maps_after")) > 0, "exec %zu: no maps_after", i);
+	}
+	pt_t_assert(&e, e.out && strstr(e.out, "memory map: before exec not seen (no stop at the execve's entry"),
+		    "the text does not say so: %s", e.out ? e.out : "");
+	pt_t_assert(&e, strstr(e.out, "The old memory map was not seen"), "--explain does not say so");
+	pt_t_assert(&e, !strstr(e.out, "regions before exec"), "the text counts regions it never saw");
+	pt_t_run(&d, ARGS("--explain"), "life_mix", NULL);
+	pt_t_check_log(&d);
+	pt_t_assert(&d, pt_t_count(&d, "exec", 0) == 3, "default execs");
+	for (size_t i = 0; i < 3; i++) {
+		json_object *x = pt_t_nth(&d, "exec", 0, i);
+		pt_t_assert(&d, !pt_t_has(x, "maps_before_unseen"), "default mode exec %zu: %s", i, pt_t_json(x));
+		pt_t_assert(&d, json_object_array_length(pt_t_get(x, "maps_before")) > 0, "default: no maps_before");
+	}
+	pt_t_assert(&d, d.out && strstr(d.out, "regions before exec") && !strstr(d.out, "not seen"), "%s", d.out);
+	pt_t_free(&d);
+	pt_t_free(&e);
+}

@@ -575,6 +575,7 @@ static const char *const rt_script_argv[] = {"/bin/sh", "./script"};
 static const struct pt_exec_detail rt_detail = {
 	.exe = "/bin/demo", .cwd = "/tmp", .interp_script = "/bin/sh", .script_argv = rt_script_argv,
 	.script_argc = 2, .maps_before = {.v = rt_maps, .n = 1}, .maps_after = {.v = rt_maps, .n = 2},
+	.maps_before_unseen = true,
 	.elf = {.elf_class = 64, .type = 3, .machine = 62, .entry = 0x401000, .interp = "/lib64/ld.so",
 		.segs = rt_segs, .nsegs = 1, .secs = rt_secs, .nsecs = 1},
 	.layout = {.valid = true, .load_bias = 0x555555554000, .at_entry = 0x555555555000, .at_phdr = 0x40,
