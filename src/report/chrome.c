@@ -106,11 +106,19 @@ static void marks(struct chrome *c, const struct pt_mproc *t)
 	}
 }
 
+/* The program a process ran when it was attached (-p): its first image,
+ * from the attach event, is no exec: category "attach", another colour
+ * ("cname", which chrome://tracing honours), and how long it had run. */
 static void image(struct chrome *c, const struct pt_mproc *p, const struct pt_mimage *im, uint64_t to)
 {
 	FILE *f = c->v.out;
-	slice(c, im->comm, "exec", p->pid, p->pid, im->ts, to);
-	fputs(",\"args\":{\"argv\":[", f);
+	bool att = p->attached && im == p->images;
+	slice(c, im->comm, att ? "attach" : "exec", p->pid, p->pid, im->ts, to);
+	if (att)
+		fprintf(f, ",\"cname\":\"grey\",\"args\":{\"attached\":true,\"running_before_ns\":%" PRIu64 ",\"argv\":[",
+			p->age_ns);
+	else
+		fputs(",\"args\":{\"argv\":[", f);
 	for (size_t i = 0; i < im->argc; i++) {
 		fputs(i ? "," : "", f);
 		jstr(f, im->argv[i]);
@@ -132,6 +140,9 @@ static void process(struct chrome *c, const struct pt_mproc *p)
 	fputs(c->first ? "\n" : ",\n", f);
 	fprintf(f, "{\"ph\":\"M\",\"name\":\"process_sort_index\",\"pid\":%d,\"tid\":%d,\"args\":{\"sort_index\":%u}}",
 		(int)p->pid, (int)p->pid, p->seq);
+	if (p->attached)   /* Perfetto shows a process's labels beside its name */
+		fprintf(f, ",\n{\"ph\":\"M\",\"name\":\"process_labels\",\"pid\":%d,\"tid\":%d,\"args\":{\"labels\":\"attached\"}}",
+			(int)p->pid, (int)p->pid);
 	/* Before its first exec, a process runs its parent's program; the
 	 * slice is also where the fork arrow lands. */
 	uint64_t first = p->images ? p->images->ts : end;
@@ -191,6 +202,8 @@ static void thread(struct chrome *c, const struct pt_mproc *t)
 {
 	meta(c, "thread_name", t->tgid, t->pid, t);
 	slice(c, "thread", "thread", t->tgid, t->pid, t->t_start, pt_mproc_end(&c->v.m, t));
+	if (t->attached)
+		fputs(",\"cname\":\"grey\",\"args\":{\"attached\":true}", c->v.out);
 	fputc('}', c->v.out);
 	marks(c, t);
 }

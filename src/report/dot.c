@@ -32,6 +32,10 @@ static void label(struct dot *d, const struct pt_mproc *p)
 	} else if (!p->images && !p->is_thread) {
 		pt_buf_printf(b, "\n(%s, no exec)", p->spawned ? pt_spawn_kind_name(p->spawn_kind) : "fork");
 	}
+	if (p->attached && !p->is_thread)
+		pt_buf_printf(b, "\nattached after %s", pt_fmt_dur(p->age_ns, dur, sizeof(dur)));
+	else if (p->attached)
+		pt_buf_puts(b, "\nattached");
 	pt_buf_printf(b, "\n%s", pt_fmt_status(m, p, status, sizeof(status)));
 	if (p->reaped && !p->autoreap && p->reaper && p != m->root)
 		pt_buf_printf(b, ", zombie %s", pt_fmt_dur(p->zombie_ns, dur, sizeof(dur)));
@@ -69,6 +73,10 @@ static int node(struct pt_mproc *p, size_t depth, const bool *last, void *arg)
 		fputs(", color=\"#c0392b\", penwidth=2", f);
 	else if (!p->exited)
 		fputs(", style=\"rounded,filled,dashed\"", f);
+	/* Running before the trace (-p): a double border (its attach time
+	 * is in the label) */
+	if (p->attached)
+		fputs(", peripheries=2", f);
 	fputs("];\n", f);
 	if (p->parent)
 		fprintf(f, "\tt%u -> t%u%s;\n", p->parent->seq, p->seq, p->is_thread ? " [style=dotted]" : "");

@@ -232,7 +232,7 @@ static void jstr(struct pt_buf *b, const char *s)
 /* The tasks are rows of values under one list of column names (a third of
  * the size of an object per task), in tree order. */
 static const char task_cols[] =
-	"[\"seq\",\"pid\",\"tgid\",\"depth\",\"thread\",\"parent\",\"spawner\",\"kind\",\"t_start\",\"t_end\","
+	"[\"seq\",\"pid\",\"tgid\",\"depth\",\"thread\",\"parent\",\"spawner\",\"kind\",\"attached\",\"t_start\",\"t_end\","
 	"\"t_gone\",\"exited\",\"status\",\"reaped\",\"autoreap\",\"reaper\",\"zombie_ns\",\"reparent\",\"comm\","
 	"\"fork_comm\",\"nfailed\",\"images\",\"marks\",\"ru\"]";
 
@@ -249,7 +249,8 @@ static int task_json(struct pt_mproc *p, size_t depth, const bool *last, void *a
 	pt_buf_printf(b, "%s[%u,%d,%d,%zu,%d,", h->ntasks++ ? "," : "", p->seq, (int)p->pid, (int)p->tgid, depth,
 		      p->is_thread);
 	pt_buf_i64(b, p->parent ? (int64_t)p->parent->seq : -1);
-	pt_buf_printf(b, ",%d,\"%s\",", (int)p->spawner, p->spawned ? pt_spawn_kind_name(p->spawn_kind) : "");
+	pt_buf_printf(b, ",%d,\"%s\",%d,", (int)p->spawner, p->spawned ? pt_spawn_kind_name(p->spawn_kind) : "",
+		      p->attached);
 	pt_buf_u64(b, p->t_start);
 	pt_buf_putc(b, ',');
 	pt_buf_u64(b, pt_mproc_end(m, p));

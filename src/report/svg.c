@@ -42,6 +42,7 @@ struct svg {
 	size_t nrows, nlanes;
 	int32_t *row_of;              /* per task seq: its row, -1 for none */
 	bool packed;
+	bool attached;                /* some task was running before the trace (-p) */
 	double rowh, x0, pw, y0;
 	uint64_t t0, span;
 	const char *legend[LEGEND_PROGS];   /* the programs run most, most first */
@@ -285,6 +286,10 @@ static void tooltip(struct svg *g, const struct pt_mproc *p)
 		fprintf(f, " | zombie %s", pt_fmt_dur(p->zombie_ns, d, sizeof(d)));
 	if (p->reparented)
 		fprintf(f, " | reparented to %d", (int)p->reparent_to);
+	if (p->attached && p->is_thread)
+		fputs(" | attached: running before the trace", f);
+	else if (p->attached)
+		fprintf(f, " | attached: running %s before the trace", pt_fmt_dur(p->age_ns, d, sizeof(d)));
 	uint64_t own, kb;
 	bool bound;
 	if (pt_mproc_cpu(p, &own) && pt_mproc_rss(p, &kb, &bound)) {
@@ -349,6 +354,15 @@ static void task_row(struct svg *g, const struct pt_mproc *p)
 	 * row). */
 	if (p->exited && !p->became_leader && !p->is_thread)
 		rect(f, xt(g, p->t_exit), xt(g, pt_mproc_gone(m, p)), by, bh, "url(#zombie)");
+	/* Running before the trace (-p): its bar starts at the attach, and
+	 * the program it was running then is shaded (the attach event is its
+	 * first image; a later exec is drawn as any). */
+	if (p->attached) {
+		uint64_t to = p->images && p->images->next ? p->images->next->ts : end;
+		double x1 = xt(g, p->t_start), w = xt(g, to) - x1 < 0.6 ? 0.6 : xt(g, to) - x1;
+		fprintf(f, "<rect class=\"attached\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" fill=\"url(#attached)\"/>\n",
+			x1, by, w, bh);
+	}
 	/* An exec boundary: where the program changed in place.  Not in
 	 * packed lanes, where hundreds of short processes would make a
 	 * barcode of them: the colour change says as much. */
@@ -508,6 +522,11 @@ static void legend(struct svg *g, double y)
 		"</g>\n",
 		y - 9, y, y - 9, y, y - 10, y + 1, y, y - 10, y + 1, y, y - 4, y, y - 4, y, y - 7.5, y, y - 7.5, y, y - 4,
 		y, y - 7, y - 1, y - 1, y - 7, y, y - 8, y - 4, y, y - 4, y);
+	if (g->attached)
+		fprintf(f, "<g class=\"legend\" font-size=\"11\" fill=\"#222222\"><rect x=\"1080\" y=\"%.2f\" width=\"24\" "
+			   "height=\"10\" fill=\"#4e79a7\"/><rect x=\"1080\" y=\"%.2f\" width=\"24\" height=\"10\" "
+			   "fill=\"url(#attached)\"/><text x=\"1108\" y=\"%.2f\">attached</text></g>\n",
+			y - 9, y - 9, y);
 }
 
 static void title(struct svg *g)
@@ -554,6 +573,8 @@ static int render(struct pt_view *v)
 	free(path);
 	if ((rc = legend_collect(g)) < 0)
 		return rc;
+	for (size_t i = 0; i < v->m.ntasks && !g->attached; i++)
+		g->attached = v->m.tasks[i]->attached;
 	double bottom = g->y0 + (double)g->nrows * g->rowh;
 	/* Program lines from bottom + 28, 18 apart, then the marker key. */
 	double height = bottom + 28 + (g->nlegend ? (double)(g->legend_lines - 1) * 18 + 22 : 0) + 12;
@@ -563,9 +584,14 @@ static int render(struct pt_view *v)
 		"font-family=\"DejaVu Sans, Helvetica, Arial, sans-serif\">\n"
 		"<defs><pattern id=\"zombie\" patternUnits=\"userSpaceOnUse\" width=\"4\" height=\"4\" "
 		"patternTransform=\"rotate(45)\"><rect width=\"4\" height=\"4\" fill=\"#f0f0f0\"/>"
-		"<rect width=\"1.2\" height=\"4\" fill=\"#777777\"/></pattern></defs>\n"
+		"<rect width=\"1.2\" height=\"4\" fill=\"#777777\"/></pattern>%s</defs>\n"
 		"<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n",
-		WIDTH, height, WIDTH, height);
+		WIDTH, height, WIDTH, height,
+		/* pale stripes the other way than a zombie's, over the program's colour */
+		g->attached ? "<pattern id=\"attached\" patternUnits=\"userSpaceOnUse\" width=\"5\" height=\"5\" "
+			      "patternTransform=\"rotate(-45)\"><rect width=\"2.2\" height=\"5\" fill=\"#ffffff\" "
+			      "fill-opacity=\"0.6\"/></pattern>"
+			    : "");
 	title(g);
 	axis(g, bottom);
 	/* Below a pixel per row, fork lines merge into a solid wedge hiding

@@ -566,3 +566,45 @@ Test(html, firefox_shows_the_page_from_a_file_url)
 	pt_t_free(&r);
 	pt_t_free(&t.r);
 }
+
+/* The tree row of pid: from its start tag to the next row, malloc'd. */
+static char *row_of(const char *dom, pid_t pid)
+{
+	char key[48];
+	snprintf(key, sizeof(key), "data-pid=\"%d\" style=", (int)pid);
+	const char *s = strstr(dom, key);
+	if (!s)
+		return NULL;
+	const char *e = strstr(s + 1, "class=\"row");
+	return strndup(s, e ? (size_t)(e - s) : strlen(s));
+}
+
+/* -p (issue 12): processes running before the trace are marked attached in
+ * the tree and shaded in the timeline; their card says so.  attach.jsonl:
+ * 100, 101 (with thread 111) and 102 were attached, 103 and 104 forked
+ * while traced. */
+Test(html, attached_processes_are_marked)
+{
+	NEED_CHROMIUM();
+	const char *html = pt_t_scratch("attach.html");
+	report_html(PT_FIXTURES "/logs/attach.jsonl", html);
+	struct page p = load(html, "pid=101");
+	assert_clean(&p, "attach.html");
+	static const pid_t att[] = {100, 101, 111, 102}, live[] = {103, 104};
+	for (size_t i = 0; i < PT_N_ELEMENTS(att); i++) {
+		char *row = row_of(p.dom, att[i]);
+		cr_assert(row && strstr(row, "class=\"att\""), "row %d not marked attached: %s", (int)att[i],
+			  row ? row : "none");
+		free(row);
+	}
+	for (size_t i = 0; i < PT_N_ELEMENTS(live); i++) {
+		char *row = row_of(p.dom, live[i]);
+		cr_assert(row && !strstr(row, "class=\"att\""), "row %d marked attached: %s", (int)live[i], row ? row : "none");
+		free(row);
+	}
+	cr_assert(strstr(p.dom, "data-attached-lanes=\"4\""), "the timeline did not shade 4 lanes");
+	char *created = elem_text(card_of(&p), "data-field=\"created\"");
+	cr_assert(created && strstr(created, "before the trace"), "card: %s", created ? created : "none");
+	free(created);
+	page_free(&p);
+}

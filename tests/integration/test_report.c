@@ -1008,3 +1008,127 @@ Test(report, svg_threads_are_not_zombies)
 	free(text);
 	pt_t_free(&r);
 }
+
+/* ---- attached processes (-p, issue 12) ---- */
+
+/* The line of a dot node or Chrome event naming pid: from "key" to the end
+ * of its line, malloc'd; NULL when absent. */
+static char *line_with(const char *text, const char *key)
+{
+	const char *s = strstr(text, key);
+	if (!s)
+		return NULL;
+	while (s > text && s[-1] != '\n')
+		s--;
+	return strndup(s, strcspn(s, "\n"));
+}
+
+/* attach.jsonl: 100 (sh), its children 101 (with thread 111) and 102 were
+ * running before the trace; 103 and 104 were forked while traced.  Each
+ * view marks the first three as attached, from the attach on, and only
+ * them. */
+static const pid_t att_pids[] = {100, 101, 102}, live_pids[] = {103, 104};
+
+Test(report, attached_processes_are_marked_in_the_svg)
+{
+	struct res o;
+	tool(&o, ARGS("report", "--format", "svg", LOGS "/attach.jsonl"));
+	cr_assert_eq(o.code, 0, "%s", o.err);
+	cr_assert(strstr(o.out, "<pattern id=\"attached\""), "no attached shade defined");
+	cr_assert(strstr(o.out, ">attached</text>"), "no legend entry");
+	for (size_t i = 0; i < PT_N_ELEMENTS(att_pids); i++) {
+		char *row = svg_row(o.out, att_pids[i]);
+		cr_assert(row, "no row for %d", (int)att_pids[i]);
+		cr_assert(strstr(row, "<rect class=\"attached\"") && strstr(row, "fill=\"url(#attached)\""),
+			  "%d is not shaded as attached: %s", (int)att_pids[i], row);
+		cr_assert(strstr(row, "attached: running "), "%d: no attach in the tooltip", (int)att_pids[i]);
+		free(row);
+	}
+	for (size_t i = 0; i < PT_N_ELEMENTS(live_pids); i++) {
+		char *row = svg_row(o.out, live_pids[i]);
+		cr_assert(row && !strstr(row, "attached"), "%d is marked attached: %s", (int)live_pids[i], row);
+		free(row);
+	}
+	/* the shade starts at the attach, where the bar starts */
+	char *row = svg_row(o.out, 101);
+	const char *sh = strstr(row, "<rect class=\"attached\"");
+	const char *bar = strstr(row, "<rect x=");
+	cr_assert(sh && bar);
+	cr_assert_float_eq(svg_attr(sh, "x"), svg_attr(bar, "x"), 0.001, "the shade does not start with the bar");
+	free(row);
+	res_free(&o);
+	/* a log without attach events draws no shade, no legend entry */
+	tool(&o, ARGS("report", "--format", "svg", LOGS "/lifecycle.jsonl"));
+	cr_assert_eq(o.code, 0, "%s", o.err);
+	cr_assert_null(strstr(o.out, "attached"), "a launched trace has attached marks");
+	res_free(&o);
+}
+
+Test(report, attached_processes_are_marked_in_chrome)
+{
+	struct res o;
+	tool(&o, ARGS("report", "--format", "chrome", "--threads", LOGS "/attach.jsonl"));
+	cr_assert_eq(o.code, 0, "%s", o.err);
+	json_object *doc = json_tokener_parse(o.out);
+	cr_assert(doc, "not JSON");
+	json_object *evs = pt_t_get(doc, "traceEvents");
+	cr_assert(evs);
+	size_t nlabels = 0, nattach = 0, nthread = 0;
+	for (size_t i = 0; i < json_object_array_length(evs); i++) {
+		json_object *e = json_object_array_get_idx(evs, i);
+		const char *name = pt_t_str(e, "name"), *cat = pt_t_str(e, "cat"), *ph = pt_t_str(e, "ph");
+		pid_t pid = (pid_t)pt_t_int(e, "pid", -1), tid = (pid_t)pt_t_int(e, "tid", -1);
+		bool att = pid == 100 || pid == 101 || pid == 102;
+		if (!strcmp(ph, "M") && !strcmp(name, "process_labels")) {
+			cr_assert(att, "a label on %d", (int)pid);
+			cr_assert_str_eq(pt_t_str(e, "args.labels"), "attached");
+			nlabels++;
+		}
+		if (strcmp(ph, "X"))
+			continue;
+		if (cat && !strcmp(cat, "attach")) {
+			cr_assert(att, "an attach slice on %d", (int)pid);
+			cr_assert_str_eq(pt_t_str(e, "cname"), "grey", "%s", pt_t_json(e));
+			cr_assert_eq(pt_t_bool(e, "args.attached"), 1);
+			/* it starts at the attach event */
+			cr_assert_eq(chrome_ns(e, "ts"), pid == 100 ? 150000 : pid == 101 ? 250000 : 300000, "%s", pt_t_json(e));
+			cr_assert_eq(pt_t_int(e, "args.running_before_ns", 0),
+				     pid == 100 ? 928673038 : pid == 101 ? 888806302 : 18860225);
+			nattach++;
+		} else if (cat && !strcmp(cat, "thread") && tid == 111) {
+			cr_assert_eq(pt_t_bool(e, "args.attached"), 1, "thread 111: %s", pt_t_json(e));
+			nthread++;
+		} else {
+			cr_assert(!pt_t_has(e, "args.attached") && !pt_t_has(e, "cname"), "%s", pt_t_json(e));
+		}
+	}
+	cr_assert_eq(nlabels, 3);
+	cr_assert_eq(nattach, 3);
+	cr_assert_eq(nthread, 1);
+	json_object_put(doc);
+	res_free(&o);
+}
+
+Test(report, attached_processes_are_marked_in_dot)
+{
+	struct res o;
+	tool(&o, ARGS("report", "--format", "dot", LOGS "/attach.jsonl"));
+	cr_assert_eq(o.code, 0, "%s", o.err);
+	for (size_t i = 0; i < PT_N_ELEMENTS(att_pids); i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "[label=\"%d ", (int)att_pids[i]);
+		char *n = line_with(o.out, key);
+		cr_assert(n && strstr(n, "peripheries=2") && strstr(n, "\\nattached after "), "%d: %s", (int)att_pids[i],
+			  n ? n : "no node");
+		free(n);
+	}
+	for (size_t i = 0; i < PT_N_ELEMENTS(live_pids); i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "[label=\"%d ", (int)live_pids[i]);
+		char *n = line_with(o.out, key);
+		cr_assert(n && !strstr(n, "peripheries") && !strstr(n, "attached"), "%d: %s", (int)live_pids[i],
+			  n ? n : "no node");
+		free(n);
+	}
+	res_free(&o);
+}

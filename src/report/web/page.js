@@ -24,7 +24,7 @@ function task(r) {
   const rp = r[C.reparent];
   return {
     seq: r[C.seq], pid: r[C.pid], tgid: r[C.tgid], depth: r[C.depth], thread: r[C.thread], parent: r[C.parent],
-    spawner: r[C.spawner], kind: r[C.kind], t_start: r[C.t_start], t_end: r[C.t_end], t_gone: r[C.t_gone],
+    spawner: r[C.spawner], kind: r[C.kind], attached: !!r[C.attached], t_start: r[C.t_start], t_end: r[C.t_end], t_gone: r[C.t_gone],
     exited: r[C.exited], status: r[C.status], reaped: r[C.reaped], autoreap: r[C.autoreap], reaper: r[C.reaper],
     zombie_ns: r[C.zombie_ns], reparent: rp ? { from: rp[0], to: rp[1], role: rp[2], ts: rp[3] } : null,
     comm: r[C.comm], fork_comm: r[C.fork_comm], nfailed: r[C.nfailed],
@@ -201,7 +201,8 @@ function drawTree() {
       el('span', { class: 'pid' }, t.pid),
       t.thread ? el('span', { class: 'thr' }, 'thread ') : null,
       label(t) + (im && im.argv.length > 1 ? ' ' + argvText(im.argv.slice(1)) : ''),
-      el('span', { class: 'st' + (bad(t) ? ' bad' : '') }, t.exited ? t.status : ''));
+      el('span', { class: 'st' + (bad(t) ? ' bad' : '') }, t.exited ? t.status : ''),
+      t.attached ? el('span', { class: 'att', title: 'running before the trace: ptrace-tour attached to it (-p)' }, 'attached') : null);
     row.style.top = i * ROWH + 'px';
     row.style.paddingLeft = (4 + Math.min(t.depth, 40) * 12) + 'px';
     row.firstChild.addEventListener('click', (ev) => {
@@ -245,6 +246,19 @@ function unscale(u) {
   }
 }
 const AXIS = 22;
+// Pale stripes over a lane's colour: the bar of a process attached to.
+let shade = null;
+function attachedShade(g) {
+  if (!shade) {
+    const c = document.createElement('canvas');
+    c.width = c.height = 6;
+    const s = c.getContext('2d');
+    s.strokeStyle = 'rgba(255,255,255,.65)'; s.lineWidth = 2;
+    s.beginPath(); s.moveTo(0, 0); s.lineTo(6, 6); s.stroke();
+    shade = g.createPattern(c, 'repeat');
+  }
+  return shade;
+}
 function drawTimeline() {
   const dpr = window.devicePixelRatio || 1, W = tlwrap.clientWidth, H = tlwrap.clientHeight;
   if (!W || !H) return;
@@ -261,6 +275,7 @@ function drawTimeline() {
   const Y = (i) => AXIS + i * lh - view.top;
   const rowOf = new Map();
   for (let i = first; i < last; i++) rowOf.set(rows[i].seq, i);
+  let nattached = 0;
   g.font = '11px system-ui, sans-serif';
   g.textBaseline = 'middle';
   for (let i = first; i < last; i++) {
@@ -278,6 +293,11 @@ function drawTimeline() {
         g.fillStyle = '#111'; g.fillRect(x, y, 1.5, lh - 1);      // exec mark
         x = nx;
       });
+      if (t.attached) {     // running before the trace (-p): its program then, shaded
+        const xa = t.images.length > 1 ? X(t.images[1].ts) : xe;
+        g.fillStyle = attachedShade(g); g.fillRect(xs, y + 1, Math.max(1, xa - xs), bh);
+        nattached++;
+      }
       if (t.exited && xg > xe) {                                    // zombie time
         g.fillStyle = '#9aa0a6'; g.globalAlpha = 0.5; g.fillRect(xe, y + bh / 3 + 1, xg - xe, bh / 3); g.globalAlpha = 1;
       }
@@ -309,6 +329,7 @@ function drawTimeline() {
   }
   g.textAlign = 'left';
   tlwrap.dataset.lanes = String(last - first);
+  tlwrap.dataset.attachedLanes = String(nattached);
 }
 function laneAt(y) { const i = Math.floor((y - AXIS + view.top) / view.laneH); return i >= 0 && i < rows.length ? rows[i] : null; }
 function zoom(f, cx) {
@@ -514,9 +535,9 @@ function renderCard(t) {
   card.append(kv([
     ['pid / tgid', t.pid + ' / ' + t.tgid],
     ['parent', par ? el('a', { onclick: () => select(par.seq, true) }, par.pid + ' ' + label(par)) : (t.kind ? '' : 'outside the trace')],
-    ['created by', t.kind ? t.kind + (t.spawner && par && t.spawner !== par.pid ? ' (thread ' + t.spawner + ')' : '') : 'the traced command'],
+    ['created by', t.kind ? t.kind + (t.spawner && par && t.spawner !== par.pid ? ' (thread ' + t.spawner + ')' : '') : t.attached ? 'before the trace: attached to (-p)' : 'the traced command', 'created'],
     ['exe', lastExec && lastExec.exe], ['cwd', lastExec && lastExec.cwd],
-    ['started', at(t.t_start)],
+    ['started', t.attached ? 'before the trace; attached at ' + at(t.t_start) : at(t.t_start)],
     ['ended', t.exited ? at(t.t_end) + ', ' + t.status : 'running at the end of the trace', 'status'],
     ['lifetime', dur(t.t_end - t.t_start)],
     ['zombie for', t.zombie_ns ? dur(t.zombie_ns) : ''],
