@@ -235,6 +235,43 @@ Test(attach, three_level_tree_has_its_real_parents)
 	pt_t_free(&r);
 }
 
+/* --no-descendants: PID's own threads only, not the child it had; a child
+ * it makes later is followed as in any trace. */
+Test(attach, no_descendants_takes_the_threads_and_follows_new_children)
+{
+	struct tracee t = start("late_child", true);
+	pid_t tids[8], a[8];
+	size_t ntid = 0, na = 0, nall = 0;
+	cr_assert_eq(pt_procfs_read_tasks(t.pid, tids, 8, &ntid), 0);
+	cr_assert_eq(ntid, 2, "late_child has %zu threads", ntid);
+	for (size_t i = 0; i < ntid; i++) {
+		cr_assert_eq(pt_procfs_read_children(t.pid, tids[i], a + nall, 8 - nall, &na), 0);
+		nall += na;
+	}
+	cr_assert_eq(nall, 1, "late_child has %zu children", nall);
+	struct pt_t_run r;
+	attach(&r, t.pid, "--no-descendants");
+	wait_log(&r, "\"ev\":\"attach\"", 1);
+	cr_assert_eq(write(t.ctl, "g", 1), 1);   /* fork B, then end */
+	pt_t_wait(&r, 0);
+	pt_t_check_log(&r);
+	pt_t_assert(&r, r.code == 5, "tool exit %d: want late_child's status (5)", r.code);
+	pt_t_assert(&r, pt_t_count(&r, "attach", 0) == 1, "want 1 attach event, got %zu", pt_t_count(&r, "attach", 0));
+	json_object *at = attach_of(&r, t.pid), *th = at ? pt_t_get(at, "threads") : NULL;
+	pt_t_assert(&r, th && json_object_array_length(th) == 1, "want its other thread: %s", at ? pt_t_json(at) : "-");
+	pt_t_assert(&r, !pt_t_find_int(&r, "attach", "pid", a[0], 0) && !pt_t_exit_of(&r, a[0]),
+		    "the child %d it had is traced", (int)a[0]);
+	pid_t kids[4];
+	pt_t_assert(&r, pt_t_children(&r, t.pid, false, kids, 4) == 1 && kids[0] != a[0], "the new child not seen");
+	pt_t_assert(&r, pt_t_exit_of(&r, kids[0]), "no exit of the new child %d", (int)kids[0]);
+	int st;
+	waitpid(t.pid, &st, 0);
+	t.pid = -1;
+	close(t.ctl);
+	close(t.ready);
+	pt_t_free(&r);
+}
+
 Test(attach, group_stopped_stays_stopped)
 {
 	struct tracee t = start("ctl_wait", true);
@@ -304,6 +341,57 @@ Test(attach, no_such_process_and_bad_usage)
 	pt_t_run_cmd(&r, ARGS("-p", self), no_cmd);
 	pt_t_assert(&r, r.code != 0 && strstr(r.stderr_text, "ancestor"), "%s", r.stderr_text);
 	pt_t_free(&r);
+}
+
+/* One line on stderr (its last byte the only newline). */
+static bool one_line(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+	return nl && !nl[1];
+}
+
+/* Itself (sh execs the tool in place: $$ is the tool's pid), its parent
+ * (this test) and its grandparent: each one line, a non-zero exit, and
+ * nothing left traced. */
+Test(attach, itself_or_an_ancestor_is_one_line)
+{
+	struct pt_t_run r;
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd), "exec '%s' -p $$", PT_TOOL);
+	/* run untraced, its stderr read here */
+	int fds[2];
+	cr_assert_eq(pipe(fds), 0);
+	pid_t c = fork();
+	cr_assert_geq(c, 0);
+	if (c == 0) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	char err[1024];
+	ssize_t n, len = 0;
+	while (len < (ssize_t)sizeof(err) - 1 && (n = read(fds[0], err + len, sizeof(err) - 1 - (size_t)len)) > 0)
+		len += n;
+	err[len] = 0;
+	close(fds[0]);
+	int st;
+	cr_assert_eq(waitpid(c, &st, 0), c);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) != 0, "attaching to itself: status 0x%x", st);
+	cr_assert(one_line(err) && strstr(err, "itself or its ancestor"), "itself: %s", err);
+	pid_t ancestors[] = {getpid(), getppid()};
+	for (size_t i = 0; i < 2; i++) {
+		char p[16];
+		snprintf(p, sizeof(p), "%d", (int)ancestors[i]);
+		pt_t_run_cmd(&r, ARGS("-p", p), no_cmd);
+		pt_t_assert(&r, r.code != 0 && one_line(r.stderr_text) && strstr(r.stderr_text, "itself or its ancestor"),
+			    "ancestor %s: exit %d: %s", p, r.code, r.stderr_text);
+		pt_t_free(&r);
+	}
+	struct pt_proc_status ps;
+	cr_assert_eq(pt_procfs_read_status(getpid(), &ps), 0);
+	cr_assert_eq(ps.tracer_pid, 0, "we are traced by %d", (int)ps.tracer_pid);
 }
 
 Test(attach, events_only_thread_storm)
