@@ -779,6 +779,37 @@ Test(procfs, children_fixture_text)
 		cr_assert_eq(pt_procfs_parse_children(bad[i], strlen(bad[i]), v, 8, &n), -EINVAL, "'%s'", bad[i]);
 }
 
+/* What attach reads from /proc/PID/stat before seizing a process: its
+ * state (a group-stopped one stays stopped, a zombie is skipped), its
+ * parent and its start time, from kernel-format lines (comm with a space
+ * and a ')', as a tracee may name itself). */
+Test(procfs, stat_states_attach_reads)
+{
+	static const struct {
+		const char *line;
+		char state;
+		const char *name;
+	} v[] = {
+		{"900 (ctl wait) T 899 900 1 0 -1 1077936128 0 0 0 0 0 0 0 0 20 0 1 0 777 0 0\n", 'T', "stopped"},
+		{"901 (x) y) t 900 900 1 0 -1 1077936128 0 0 0 0 0 0 0 0 20 0 1 0 778 0 0\n", 't', "tracing-stop"},
+		{"902 (sh) Z 900 900 1 0 -1 4227084 0 0 0 0 0 0 0 0 20 0 1 0 779 0 0\n", 'Z', "zombie"},
+		{"903 (dd) D 1 903 1 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 780 0 0\n", 'D', "disk-sleep"},
+		{"904 (a) X 1 904 1 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 781 0 0\n", 'X', "dead"},
+	};
+	for (size_t i = 0; i < PT_N_ELEMENTS(v); i++) {
+		size_t len;
+		char *p = exact(v[i].line, &len);
+		struct pt_proc_stat st;
+		cr_assert_eq(pt_procfs_parse_stat(p, len, &st), 0, "%s", v[i].line);
+		cr_assert_eq(st.pid, 900 + (pid_t)i);
+		cr_assert_eq(st.state, v[i].state, "%s", v[i].line);
+		cr_assert_eq(st.ppid, i < 3 ? 899 + (pid_t)(i > 0) : 1, "%s", v[i].line);
+		cr_assert_eq(st.starttime, 777 + i);
+		cr_assert_str_eq(pt_procfs_state_name(st.state), v[i].name);
+		free(p);
+	}
+}
+
 Test(procfs, children_and_tasks_live)
 {
 	int fds[2];
