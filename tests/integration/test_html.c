@@ -606,5 +606,10 @@ Test(html, attached_processes_are_marked)
 	char *created = elem_text(card_of(&p), "data-field=\"created\"");
 	cr_assert(created && strstr(created, "before the trace"), "card: %s", created ? created : "none");
 	free(created);
+	/* the header says the tree was attached to, not started */
+	const char *header_mode = strstr(p.dom, "id=\"mode\"");
+	char *mode = header_mode ? elem_text(header_mode, "<b") : NULL;
+	cr_assert(mode && strstr(mode, "attached to 100, PTRACE_SYSCALL"), "header mode: %s", mode ? mode : "none");
+	free(mode);
 	page_free(&p);
 }

@@ -134,17 +134,23 @@ function header() {
   const nthreads = tasks.length - procs.length;
   // As `report --format stats` counts them: reaped by a process (not the
   // kernel, not ptrace-tour reaping the root), or never reaped.
+  // How the tracer stopped the tree (start event, docs/trace-format.md),
+  // and whether it was started or attached to (-p).
+  const modeText = (s) => !s ? '?'
+    : (s.attach ? 'attached to ' + s.attach.join(', ') + ', ' : '') +
+      (s.mode === 'events-only' ? 'events only' : s.seccomp === false ? 'PTRACE_SYSCALL' : 'seccomp-bpf');
   const zombies = procs.filter((t) => t.seq !== 0 && t.exited && (!t.reaped || !t.autoreap)).length;
   const orphans = procs.filter((t) => t.reparent).length;
   const st = end ? (end.interrupted ? 'interrupted by ' + (end.signal || '?') : 'exit status ' + end.status) : 'no end event: the log was cut short';
-  const f = (k, v, cls) => el('span', cls ? { class: cls } : null, k + ' ', el('b', null, String(v)));
+  const f = (k, v, cls, id) => el('span', Object.assign({}, cls ? { class: cls } : null, id ? { id } : null),
+    k + ' ', el('b', null, String(v)));
   document.body.prepend(el('header', null,
     el('h1', { id: 'cmd' }, argvText(argv) || '(no command)'),
     el('div', { class: 'facts', id: 'facts' },
       f('', st, end ? '' : 'warn'), f('duration', dur(tEnd - t0)),
       f('processes', procs.length), f('threads', nthreads), f('execs', nexec), f('failed execs', nfail),
       f('signals', nsig), f('zombies', zombies), f('orphans', orphans),
-      f('mode', start && start.seccomp === false ? 'PTRACE_SYSCALL' : 'seccomp-bpf'),
+      f('mode', modeText(start), null, 'mode'),
       f('tool', start ? start.tool : '?'))));
 }
 
