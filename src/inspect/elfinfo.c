@@ -497,6 +497,22 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 		ret = pt_elf_read_path(path, a, out);
 		goto out;
 	}
+	/* A hit needs only the key: one stat, which follows a /proc/PID/exe
+	 * link to the very file an open would give, instead of an open, an
+	 * fstat and a close.  The key cannot match a file we could not open
+	 * and read (a chmod or chown moves the ctime). */
+	if (stat(path, &st) == 0) {
+		for (size_t i = 0; i < c->cap; i++) {
+			if (same_key(&c->ents[i], &st)) {
+				ent = &c->ents[i];
+				break;
+			}
+		}
+		if (ent) {
+			c->st.hits++;
+			goto hit;
+		}
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		ret = -errno;
@@ -557,6 +573,7 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 		ent->size = st.st_size;
 		c->st.entries++;
 	}
+hit:
 	ent->last = ++c->tick;
 	ret = copy_info(&ent->info, a, out);
 out:
