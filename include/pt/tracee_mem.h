@@ -26,4 +26,18 @@ struct pt_strvec {
 int pt_mem_read_strvec(pid_t pid, uint64_t addr, unsigned ptr_size, size_t max_n, size_t max_bytes,
 		       struct pt_arena *a, struct pt_strvec *out);
 
+/* The page a string reader read last: an exec's path and its argv strings
+ * usually sit side by side (execv(path, argv) with argv[0] == path), and
+ * one process_vm_readv then serves them all.  Set len to 0 before first
+ * use; the results are those of the functions above. */
+struct pt_mem_chunk {
+	uint64_t base;
+	size_t len;
+	char buf[4096];
+};
+int pt_mem_read_str_chunk(pid_t pid, struct pt_mem_chunk *c, uint64_t addr, size_t max, struct pt_arena *a,
+			  const char **out, size_t *outlen, bool *truncated);
+int pt_mem_read_strvec_chunk(pid_t pid, struct pt_mem_chunk *c, uint64_t addr, unsigned ptr_size, size_t max_n,
+			     size_t max_bytes, struct pt_arena *a, struct pt_strvec *out);
+
 #endif

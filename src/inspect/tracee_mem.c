@@ -110,13 +110,9 @@ int pt_mem_read_str(pid_t pid, uint64_t addr, size_t max, struct pt_arena *a, co
 
 /* argv and environ strings usually lie back to back: one page-bounded read
  * serves many of them, instead of one process_vm_readv per string. */
-struct chunk {
-	uint64_t base;
-	size_t len;
-	char buf[PT_PAGE];
-};
+_Static_assert(sizeof(((struct pt_mem_chunk *)0)->buf) == PT_PAGE, "a chunk holds one page");
 
-static int chunk_str(pid_t pid, struct chunk *c, uint64_t addr, size_t max, struct pt_arena *a, const char **out,
+static int chunk_str(pid_t pid, struct pt_mem_chunk *c, uint64_t addr, size_t max, struct pt_arena *a, const char **out,
 		     size_t *outlen, bool *truncated)
 {
 	if (!(c->len && addr >= c->base && addr < c->base + c->len)) {
@@ -144,21 +140,47 @@ static int chunk_str(pid_t pid, struct chunk *c, uint64_t addr, size_t max, stru
 	return 0;
 }
 
+int pt_mem_read_str_chunk(pid_t pid, struct pt_mem_chunk *c, uint64_t addr, size_t max, struct pt_arena *a,
+			  const char **out, size_t *outlen, bool *truncated)
+{
+	size_t len;
+	bool trunc;
+	if (!addr)
+		return -EFAULT;
+	int rc = chunk_str(pid, c, addr, max, a, out, &len, &trunc);
+	if (rc == 0 && outlen)
+		*outlen = len;
+	if (rc == 0 && truncated)
+		*truncated = trunc;
+	return rc;
+}
+
 int pt_mem_read_strvec(pid_t pid, uint64_t addr, unsigned ptr_size, size_t max_n, size_t max_bytes,
 		       struct pt_arena *a, struct pt_strvec *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!addr)
+		return 0;
+	struct pt_mem_chunk *c = pt_arena_alloc(a, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->len = 0;
+	return pt_mem_read_strvec_chunk(pid, c, addr, ptr_size, max_n, max_bytes, a, out);
+}
+
+int pt_mem_read_strvec_chunk(pid_t pid, struct pt_mem_chunk *c, uint64_t addr, unsigned ptr_size, size_t max_n,
+			     size_t max_bytes, struct pt_arena *a, struct pt_strvec *out)
 {
 	enum { PTRS = 64 };
 	memset(out, 0, sizeof(*out));
 	if (!addr)
 		return 0;
-	struct chunk *c = pt_arena_alloc(a, sizeof(*c));
 	size_t cap = 16, used = 0;
 	const char **v = pt_arena_alloc(a, cap * sizeof(*v));
 	unsigned char ptrs[PTRS * 8];
 	size_t have = 0, first = 0;     /* pointers [first, first+have) are in ptrs */
-	if (!v || !c)
+	if (!v)
 		return -ENOMEM;
-	c->len = 0;
 	for (size_t i = 0;; i++) {
 		uint64_t p = 0;
 		if (i == max_n) {

@@ -42,11 +42,15 @@ void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t)
 	/* (not for the root's first exec: that stack is ptrace-tour's launcher) */
 	bool ours = t->tid == T->root && !T->root_execd;
 	x->stack = T->unw && !ours ? pt_unwind_capture(T->unw, t->tid, t->proc ? t->proc->tgid : t->tid, a) : NULL;
-	if (pt_mem_read_str(t->tid, args[at ? 1 : 0], PT_PATH_MAX, a, &path, NULL, NULL) < 0)
+	/* one page read serves the path and the argv strings beside it */
+	struct pt_mem_chunk chunk;
+	chunk.len = 0;
+	if (pt_mem_read_str_chunk(t->tid, &chunk, args[at ? 1 : 0], PT_PATH_MAX, a, &path, NULL, NULL) < 0)
 		path = NULL;
 	x->path = path;
 	x->path_addr = args[at ? 1 : 0];
-	if (pt_mem_read_strvec(t->tid, args[at ? 2 : 1], ptr, PT_ARGV_MAX_N, PT_ARGV_MAX_BYTES, a, &argv) == 0) {
+	if (pt_mem_read_strvec_chunk(t->tid, &chunk, args[at ? 2 : 1], ptr, PT_ARGV_MAX_N, PT_ARGV_MAX_BYTES, a,
+				     &argv) == 0) {
 		x->argv = argv.v;
 		x->argc = argv.n;
 		x->argv_truncated = argv.truncated;

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pt/arena.h"
 #include "pt/envdiff.h"
 #include "pt/execstack.h"
+#include "pt/tracee_mem.h"
 
 static struct pt_arena arena;
 
@@ -373,4 +375,47 @@ Test(execstack, env_diff_random_vs_reference)
 		}
 		check_diff(o, no, w, nw);
 	}
+}
+
+/* The execve entry reads its path and argv through one shared page chunk:
+ * the strings must be those the plain readers return, whether they share
+ * the path's page, cross a page end (the page walker takes over) or hit
+ * the byte limit.  Read from this very process (process_vm_readv on
+ * oneself needs no ptrace). */
+Test(execstack, chunked_readers_match_plain_ones)
+{
+	static char page[3 * 4096] __attribute__((aligned(4096)));
+	char *path = page + 100, *arg1 = page + 200, *across = page + 4096 - 3;
+	memcpy(path, "/bin/true", 10);
+	memcpy(arg1, "--flag", 7);
+	memcpy(across, "spans-two-pages", 16);
+	const char *vec[] = {path, arg1, across, path, NULL};
+	pid_t self = getpid();
+	struct pt_mem_chunk c;
+	c.len = 0;
+	const char *p1, *p2;
+	size_t l1, l2;
+	bool t1, t2;
+	cr_assert_eq(pt_mem_read_str_chunk(self, &c, (uintptr_t)path, 4096, &arena, &p1, &l1, &t1), 0);
+	cr_assert_eq(pt_mem_read_str(self, (uintptr_t)path, 4096, &arena, &p2, &l2, &t2), 0);
+	cr_assert_str_eq(p1, p2);
+	cr_assert_eq(l1, l2);
+	cr_assert_eq(t1, t2);
+	struct pt_strvec a, b;
+	cr_assert_eq(pt_mem_read_strvec_chunk(self, &c, (uintptr_t)vec, sizeof(void *), 16, 4096, &arena, &a), 0);
+	cr_assert_eq(pt_mem_read_strvec(self, (uintptr_t)vec, sizeof(void *), 16, 4096, &arena, &b), 0);
+	cr_assert_eq(a.n, 4);
+	cr_assert_eq(a.n, b.n);
+	cr_assert_eq(a.truncated, b.truncated);
+	for (size_t i = 0; i < a.n; i++)
+		cr_assert_str_eq(a.v[i], b.v[i], "argv[%zu]", i);
+	cr_assert_str_eq(a.v[2], "spans-two-pages");
+	/* the byte limit cuts the same way */
+	cr_assert_eq(pt_mem_read_strvec_chunk(self, &c, (uintptr_t)vec, sizeof(void *), 16, 12, &arena, &a), 0);
+	cr_assert_eq(pt_mem_read_strvec(self, (uintptr_t)vec, sizeof(void *), 16, 12, &arena, &b), 0);
+	cr_assert_eq(a.n, b.n);
+	cr_assert_eq(a.truncated, b.truncated);
+	for (size_t i = 0; i < a.n; i++)
+		cr_assert_str_eq(a.v[i], b.v[i], "argv[%zu]", i);
+	cr_assert_eq(pt_mem_read_str_chunk(self, &c, 0, 4096, &arena, &p1, &l1, &t1), -EFAULT);
 }
