@@ -63,14 +63,28 @@ static void set_stopped(struct pt_tracer *T, struct pt_task *t, bool stopped, in
 void pt_jobctl_note_child_state(struct pt_tracer *T, pid_t pid, bool stopped, int sig)
 {
 	struct pt_task *c = pt_task_find(&T->tasks, pid);
-	if (c && (c->flags & PT_T_ANNOUNCED))
-		set_stopped(T, c, stopped, sig);
+	if (!c || !(c->flags & PT_T_ANNOUNCED))
+		return;
+	/* A traced task's group-stop completes inside its PTRACE_EVENT_STOP
+	 * trap, so a stop its parent saw before we did still has that trap
+	 * report queued: mark it, so that the report is taken for this stop
+	 * and not for a new one (even once the continue is told too). */
+	if (stopped && !(c->flags & PT_T_STOPPED))
+		c->flags |= PT_T_STOP_NOTED;
+	set_stopped(T, c, stopped, sig);
 }
 
 bool pt_jobctl_on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 {
+	/* The report of a stop the parent's wait already told of: the kernel
+	 * fixed its signal when the task trapped, and a SIGCONT since (whose
+	 * continue may be told already) makes PTRACE_LISTEN re-trap at once
+	 * with SIGTRAP.  Only the task's next report can be that one. */
+	bool noted = t->flags & PT_T_STOP_NOTED;
+	t->flags &= ~PT_T_STOP_NOTED;
 	if (is_group_stop_sig(sig)) {
-		set_stopped(T, t, true, sig);
+		if (!noted)
+			set_stopped(T, t, true, sig);
 		return true;
 	}
 	/* SIGTRAP: woken from LISTEN by SIGCONT, or by our PTRACE_INTERRUPT. */

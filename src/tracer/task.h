@@ -19,6 +19,7 @@ enum pt_task_flag {
 	PT_T_IN_SYSCALL = 1u << 2, /* between a traced entry and its exit */
 	PT_T_STOPPED = 1u << 3,    /* in a group-stop (PTRACE_LISTEN) */
 	PT_T_EXITING = 1u << 4,    /* PTRACE_EVENT_EXIT seen */
+	PT_T_STOP_NOTED = 1u << 5, /* its parent's wait told of a group-stop whose trap report is still to come */
 	PT_T_HELD = 1u << 6,       /* new task held at its first stop until its parent's event */
 	PT_T_NEED_OPTS = 1u << 7,  /* give it the tracer's full options at its first stop */
 	PT_T_DIED = 1u << 8,       /* held: its death was reported before its spawn (death_status) */
