@@ -443,6 +443,14 @@ static bool same_key(const struct cache_ent *e, const struct stat *st)
 	       same_time(e->ctim, st->st_ctim) && e->size == st->st_size;
 }
 
+static struct cache_ent *find_key(struct pt_elf_cache *c, const struct stat *st)
+{
+	for (size_t i = 0; i < c->cap; i++)
+		if (same_key(&c->ents[i], st))
+			return &c->ents[i];
+	return NULL;
+}
+
 /* A ctime identifies the contents only if a later change cannot get the
  * same ctime.  A change stamps the file with the clock as it is then, which
  * is at least the coarse clock read before our fstat (and multigrain
@@ -501,17 +509,9 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 	 * link to the very file an open would give, instead of an open, an
 	 * fstat and a close.  The key cannot match a file we could not open
 	 * and read (a chmod or chown moves the ctime). */
-	if (stat(path, &st) == 0) {
-		for (size_t i = 0; i < c->cap; i++) {
-			if (same_key(&c->ents[i], &st)) {
-				ent = &c->ents[i];
-				break;
-			}
-		}
-		if (ent) {
-			c->st.hits++;
-			goto hit;
-		}
+	if (stat(path, &st) == 0 && (ent = find_key(c, &st))) {
+		c->st.hits++;
+		goto hit;
 	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -527,13 +527,7 @@ int pt_elf_cache_get(struct pt_elf_cache *c, const char *path, struct pt_arena *
 		fail(out, "cannot stat the file");
 		goto out;
 	}
-	for (size_t i = 0; i < c->cap; i++) {
-		if (same_key(&c->ents[i], &st)) {
-			ent = &c->ents[i];
-			break;
-		}
-	}
-	if (ent) {
+	if ((ent = find_key(c, &st))) {
 		c->st.hits++;
 	} else {
 		c->st.misses++;

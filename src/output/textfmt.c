@@ -9,17 +9,19 @@
 #include "pt/escape.h"
 #include "pt/tables.h"
 #include "pt/util.h"
-#include "pt/util.h"
 
 /* ---- the flag tables (syscalls/arg_flags.def, fcntl_cmds.def) ---- */
 
 enum { AFT_OPEN = 1, AFT_ACCESS, AFT_AT, AFT_PROT, AFT_MAP, AFT_FD, AFT_SA, AFT_TIMER };
 
-static const struct {
+/* A row of a .def table: which table, the name printed, its value. */
+struct named_value {
 	uint8_t table;
 	const char *name;
 	uint64_t value;
-} arg_flags[] = {
+};
+
+static const struct named_value arg_flags[] = {
 #define AF(table, name, value) {AFT_##table, #name, value},
 #include "arg_flags.def"
 #undef AF
@@ -27,11 +29,7 @@ static const struct {
 
 enum { AVT_SIGHOW = 1, AVT_CLOCK };
 
-static const struct {
-	uint8_t table;
-	const char *name;
-	uint64_t value;
-} arg_values[] = {
+static const struct named_value arg_values[] = {
 #define AV(table, name, value) {AVT_##table, #name, value},
 #include "arg_values.def"
 #undef AV
