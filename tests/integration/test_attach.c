@@ -85,6 +85,19 @@ static void finish(struct tracee *t)
 	waitpid(t->pid, NULL, 0);
 }
 
+/* A tracee that ends by itself: reaps it (its wait status returned) and
+ * closes our ends of its pipes. */
+static int reap_ended(struct tracee *t)
+{
+	int st = -1;
+	waitpid(t->pid, &st, 0);
+	t->pid = -1;
+	if (t->ctl >= 0)
+		close(t->ctl);
+	close(t->ready);
+	return st;
+}
+
 static size_t count_in_file(const char *path, const char *needle)
 {
 	char *s = pt_t_read_file(path, NULL);
@@ -227,11 +240,7 @@ Test(attach, three_level_tree_has_its_real_parents)
 	pt_t_assert(&r, pt_t_bool(pt_t_end(&r), "detached") != 1, "nothing was left to detach");
 	/* the summary tree draws the existing tree */
 	pt_t_assert(&r, r.out && strstr(r.out, "attached after"), "summary: %s", r.out ? r.out : "");
-	int st;
-	waitpid(t.pid, &st, 0);
-	t.pid = -1;
-	close(t.ctl);
-	close(t.ready);
+	reap_ended(&t);
 	pt_t_free(&r);
 }
 
@@ -264,11 +273,7 @@ Test(attach, no_descendants_takes_the_threads_and_follows_new_children)
 	pid_t kids[4];
 	pt_t_assert(&r, pt_t_children(&r, t.pid, false, kids, 4) == 1 && kids[0] != a[0], "the new child not seen");
 	pt_t_assert(&r, pt_t_exit_of(&r, kids[0]), "no exit of the new child %d", (int)kids[0]);
-	int st;
-	waitpid(t.pid, &st, 0);
-	t.pid = -1;
-	close(t.ctl);
-	close(t.ready);
+	reap_ended(&t);
 	pt_t_free(&r);
 }
 
@@ -410,10 +415,7 @@ Test(attach, events_only_thread_storm)
 	pt_t_assert(&r, pt_t_count(&r, "exit", 0) == 5, "5 exits");
 	pt_t_assert(&r, pt_t_int(pt_t_end(&r), "stops", 999) < 30, "stops %lld",
 		    (long long)pt_t_int(pt_t_end(&r), "stops", 999));
-	int st;
-	waitpid(t.pid, &st, 0);
+	int st = reap_ended(&t);
 	pt_t_assert(&r, WIFEXITED(st) && WEXITSTATUS(st) == 0, "blocked_threads status 0x%x", st);
-	close(t.ctl);
-	close(t.ready);
 	pt_t_free(&r);
 }
