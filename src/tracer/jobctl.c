@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "emit.h"
+#include "pt/procfs.h"
 #include "tracer_int.h"
 
 static bool is_group_stop_sig(int sig)
@@ -15,13 +16,19 @@ static bool is_group_stop_sig(int sig)
 }
 
 /* The SIGCONT that woke a stopped task is still queued (its delivery stop
- * comes next, unless it is ignored): peek at it for the sender.  When the
- * parent hears of the continue first, the woken task may be between its
- * LISTEN and its re-trap (PEEKSIGINFO then fails with ESRCH): it re-traps
- * within microseconds, so a few short retries are enough. */
-static pid_t sigcont_sender(pid_t tid)
+ * comes next): peek at it.  When the parent hears of the continue first,
+ * the woken task may be between its LISTEN and its re-trap (PEEKSIGINFO
+ * then fails with ESRCH): it re-traps within microseconds, so a few short
+ * retries are enough.  A task still in LISTEN (a late notice of an old
+ * continue) fails with ESRCH too, and stays so: its state is then 't' (a
+ * woken one is 'R' until it re-traps, and then the request works), and
+ * three such rounds in a row end the wait.  Returns whether a SIGCONT is
+ * queued; *sender is its sender when a process sent it. */
+static bool sigcont_queued(pid_t tid, pid_t *sender)
 {
 	siginfo_t q[8];
+	int listening = 0;
+	*sender = 0;
 	for (int tries = 0; tries < 200; tries++) {
 		bool stopped = true;
 		for (int shared = 1; shared >= 0; shared--) {
@@ -30,48 +37,80 @@ static pid_t sigcont_sender(pid_t tid)
 			if (n < 0)
 				stopped = false;
 			for (long i = 0; i < n; i++)
-				if (q[i].si_signo == SIGCONT && q[i].si_code <= 0)
-					return q[i].si_pid;
+				if (q[i].si_signo == SIGCONT) {
+					if (q[i].si_code <= 0)
+						*sender = q[i].si_pid;
+					return true;
+				}
 		}
-		if (stopped || errno != ESRCH || kill(tid, 0) < 0)
+		if (stopped || errno != ESRCH)
+			break;
+		struct pt_proc_status st;
+		if (pt_procfs_read_status(tid, &st) < 0)
+			break;  /* gone */
+		listening = st.state == 't' ? listening + 1 : 0;
+		if (listening == 3)
 			break;
 		struct timespec ts = {0, 10000};
 		nanosleep(&ts, NULL);
 	}
-	return 0;
+	return false;
 }
 
-static void set_stopped(struct pt_tracer *T, struct pt_task *t, bool stopped, int sig)
+static void emit_stopped(struct pt_tracer *T, struct pt_task *t, int sig)
 {
-	if (stopped == !!(t->flags & PT_T_STOPPED))
-		return;
-	struct pt_event ev = {.kind = stopped ? PT_EV_STOPPED : PT_EV_CONTINUED};
-	if (stopped) {
-		t->flags |= PT_T_STOPPED;
-		ev.u.stopped.sig = sig;
-		ev.u.stopped.sender = t->stop_sender;
-	} else {
-		t->flags &= ~PT_T_STOPPED;
-		ev.u.continued.sender = sigcont_sender(t->tid);
-	}
+	struct pt_event ev = {.kind = PT_EV_STOPPED};
+	t->flags |= PT_T_STOPPED;
+	ev.u.stopped.sig = sig;
+	ev.u.stopped.sender = t->stop_sender;
 	pt_tracer_emit(T, &ev, t->tid, pt_task_tgid(t));
+}
+
+static void emit_continued(struct pt_tracer *T, struct pt_task *t, pid_t sender)
+{
+	struct pt_event ev = {.kind = PT_EV_CONTINUED};
+	t->flags &= ~PT_T_STOPPED;
+	ev.u.continued.sender = sender;
+	pt_tracer_emit(T, &ev, t->tid, pt_task_tgid(t));
+}
+
+/* Whether the task sits in the trap of a group-stop (SEIZE'd: its
+ * PTRACE_EVENT_STOP, whose siginfo is the stop signal) that we have not
+ * taken yet.  Running, killed or LISTEN'ed, the request fails (ESRCH); in
+ * any other stop the siginfo says which. */
+static bool in_group_stop_trap(pid_t tid)
+{
+	siginfo_t si;
+	return ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) == 0 && is_group_stop_sig(si.si_signo) &&
+	       si.si_code == (si.si_signo | (PTRACE_EVENT_STOP << 8));
 }
 
 /* The kernel tells the parent (SIGCHLD, wait) about a group-stop or a
  * continue before the stopped task's own ptrace stop reaches us: report the
- * state change first, so the log keeps cause before effect. */
+ * state change first, so the log keeps cause before effect.  But what the
+ * parent hears can be late: a SIGCHLD delivered, or a wait returning, after
+ * the child was continued and stopped again (or the reverse), is about a
+ * change we told already.  So the note is only a cue: the child itself
+ * says whether it is in that state now (its group-stop trap taken by
+ * nobody yet; a SIGCONT queued that woke it); if not, its own reports tell
+ * the story, in their order. */
 void pt_jobctl_note_child_state(struct pt_tracer *T, pid_t pid, bool stopped, int sig)
 {
 	struct pt_task *c = pt_task_find(&T->tasks, pid);
-	if (!c || !(c->flags & PT_T_ANNOUNCED))
+	if (!c || !(c->flags & PT_T_ANNOUNCED) || stopped == !!(c->flags & PT_T_STOPPED))
 		return;
-	/* A traced task's group-stop completes inside its PTRACE_EVENT_STOP
-	 * trap, so a stop its parent saw before we did still has that trap
-	 * report queued: mark it, so that the report is taken for this stop
-	 * and not for a new one (even once the continue is told too). */
-	if (stopped && !(c->flags & PT_T_STOPPED))
+	pid_t sender;
+	if (stopped && in_group_stop_trap(pid)) {
+		/* A traced task's group-stop completes inside its
+		 * PTRACE_EVENT_STOP trap, so this stop still has that trap
+		 * report queued: mark it, so that the report is taken for this
+		 * stop and not for a new one (even once the continue is told
+		 * too). */
 		c->flags |= PT_T_STOP_NOTED;
-	set_stopped(T, c, stopped, sig);
+		emit_stopped(T, c, sig);
+	} else if (!stopped && sigcont_queued(pid, &sender)) {
+		emit_continued(T, c, sender);
+	}
 }
 
 bool pt_jobctl_on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
@@ -83,12 +122,16 @@ bool pt_jobctl_on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 	bool noted = t->flags & PT_T_STOP_NOTED;
 	t->flags &= ~PT_T_STOP_NOTED;
 	if (is_group_stop_sig(sig)) {
-		if (!noted)
-			set_stopped(T, t, true, sig);
+		if (!noted && !(t->flags & PT_T_STOPPED))
+			emit_stopped(T, t, sig);
 		return true;
 	}
 	/* SIGTRAP: woken from LISTEN by SIGCONT, or by our PTRACE_INTERRUPT. */
-	set_stopped(T, t, false, 0);
+	pid_t sender;
+	if (t->flags & PT_T_STOPPED) {
+		sigcont_queued(t->tid, &sender);
+		emit_continued(T, t, sender);
+	}
 	return false;
 }
 

@@ -4,6 +4,7 @@
 #include "support.h"
 
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,5 +488,58 @@ Test(lifecycle, stop_cont_rounds_make_one_stop_and_one_continue_each)
 		pt_t_assert(&r, s < c && (!next || c < pt_t_index_of(&r, next)),
 			    "round %zu: stopped then continued, in turn", i);
 	}
+	pt_t_free(&r);
+}
+
+/* A kill(_, SIGCONT) call (arg: the caller's pid). */
+static bool is_kill_sigcont(json_object *e, const void *arg)
+{
+	const char *name = pt_t_str(e, "name"), *sig = pt_t_str(e, "args.1");
+	return pt_t_pid(e) == *(const pid_t *)arg && name && strcmp(name, "kill") == 0 && sig &&
+	       strcmp(sig, "0x12") == 0;
+}
+
+/* A SIGCHLD the parent blocked tells of a continue when the child has
+ * stopped again, and of a stop when it runs again (tracee stale_sigchld):
+ * the notices are late, not news.  Three stops and three continues
+ * happened; the log must say so, in turn, each continue after the kill
+ * that made it (before the fix: a continue without sender before the
+ * second kill, and a fourth stop). */
+Test(lifecycle, a_late_sigchld_invents_no_continue)
+{
+	struct pt_t_run r;
+	pt_t_run(&r, NULL, "stale_sigchld", NULL);
+	pt_t_check_log(&r);
+	pid_t root = pt_t_root(&r);
+	json_object *rex = pt_t_exit_of(&r, root);
+	pt_t_assert(&r, rex && pt_t_status_exited(rex, NULL) == 0, "the parent saw both stops and continues: %s",
+		    rex ? pt_t_json(rex) : "no exit");
+	pid_t child = only_child(&r, root);
+	size_t ns = pt_t_count(&r, "stopped", child), nc = pt_t_count(&r, "continued", child);
+	pt_t_assert(&r, ns == 3 && nc == 3, "3 stops and 3 continues happened, logged %zu stopped, %zu continued", ns,
+		    nc);
+	for (size_t i = 0; i < 3; i++) {
+		json_object *cont = pt_t_nth(&r, "continued", child, i);
+		long s = pt_t_index_of(&r, pt_t_nth(&r, "stopped", child, i));
+		long c = pt_t_index_of(&r, cont);
+		json_object *next = pt_t_nth(&r, "stopped", child, i + 1);
+		pt_t_assert(&r, s < c && (!next || c < pt_t_index_of(&r, next)),
+			    "round %zu: stopped then continued, in turn", i);
+		/* each continue is the parent's kill(SIGCONT), told after it,
+		 * not the late notice told before the second kill */
+		long kill = pt_t_index_of(&r, pt_t_find(&r, "syscall", is_kill_sigcont, &root, i));
+		pt_t_assert(&r, kill >= 0 && kill < c && pt_t_int(cont, "sender", 0) == root,
+			    "continue %zu comes after the parent's kill #%zu (event %ld) and names it: %s", i, i,
+			    kill, pt_t_json(cont));
+	}
+	/* the late SIGCHLDs are still told, as the signals they are */
+	size_t late_cont = 0, late_stop = 0;
+	for (size_t i = 0; i < pt_t_count(&r, "signal", root); i++) {
+		json_object *e = pt_t_nth(&r, "signal", root, i);
+		late_cont += pt_t_int(e, "code", 0) == CLD_CONTINUED;
+		late_stop += pt_t_int(e, "code", 0) == CLD_STOPPED;
+	}
+	pt_t_assert(&r, late_cont >= 1 && late_stop >= 1, "the SIGCHLDs were logged as signals (%zu continued, %zu stopped)",
+		    late_cont, late_stop);
 	pt_t_free(&r);
 }
