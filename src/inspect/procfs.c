@@ -829,6 +829,9 @@ static int cmp_int(const void *a, const void *b)
 /* How many fd numbers we look at, whatever max is: /proc lists them in
  * ascending order, so these are the lowest. */
 #define PT_FDS_SCAN_MAX 65536
+/* The largest record getdents64 returns for /proc/PID/fd, with margin:
+ * ".", ".." and decimal fd numbers (see read_fds). */
+#define PT_FD_DIRENT_MAX 64
 
 static int read_fds(pid_t pid, struct pt_arena *a, size_t max, bool info, const struct pt_fd **out,
 		    size_t *n)
@@ -893,6 +896,14 @@ static int read_fds(pid_t pid, struct pt_arena *a, size_t max, bool info, const 
 			}
 			nums[nnums++] = (int)u;
 		}
+		/* A chunk that left room for another entry was the last one:
+		 * the kernel's /proc/PID/fd readdir (proc_readfd_common) stops
+		 * early only when the caller's buffer is full, and an fd
+		 * entry is at most 32 bytes (19 of header, 10 digits and the
+		 * NUL, 8-aligned).  This saves the empty getdents64 that would
+		 * say so, one system call per exec. */
+		if ((size_t)got + PT_FD_DIRENT_MAX <= sizeof(dents.b))
+			break;
 	}
 	if (!nnums || !max)
 		goto out;

@@ -99,8 +99,14 @@ static void on_ptrace_event(struct pt_tracer *T, struct pt_task *t, int event)
 	case PTRACE_EVENT_EXEC: {
 		unsigned long former = 0;
 		/* The exec happened; only a validated message says which thread
-		 * did it (a stale one is the exit status of a killed task). */
-		if (pt_event_msg(t->tid, event, &former) < 0)
+		 * did it (a stale one is the exit status of a killed task).  No
+		 * message is needed when the leader is its process's only task:
+		 * when we launched the tree every thread is traced, and none
+		 * runs before its clone event linked it to its process, so no
+		 * other thread could have exec'd.  former 0 means "itself", as
+		 * a message naming the leader would (two requests per exec). */
+		bool sole = !T->attach_mode && t->proc && t->proc->tgid == t->tid && t->proc->ntasks == 1;
+		if (!sole && pt_event_msg(t->tid, event, &former) < 0)
 			former = 0;
 		t = pt_exec_on_event(T, t, (pid_t)former);
 		/* The execve exit stop would only repeat "= 0": skip it. */

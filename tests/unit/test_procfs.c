@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -569,6 +570,46 @@ Test(procfs, fds_live)
 	cr_assert_eq(pt_procfs_read_fds(getpid(), &arena, 0, &v, &n), 0);
 	cr_assert_eq(n, 0);
 	cr_assert_eq(pt_procfs_read_fds(INT_MAX, &arena, 10, &v, &n), -ENOENT);
+}
+
+/* More fds than one 4 KB getdents64 chunk holds (about 170 entries of 24
+ * bytes), some with long numbers: every one is listed, none twice, and a
+ * chunk that ends just short of full does not end the listing early. */
+Test(procfs, fds_across_getdents_chunks)
+{
+	struct rlimit rl;
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &rl), 0);
+	int top = rl.rlim_cur > 100000 ? 99999 : (int)rl.rlim_cur - 1;
+	cr_assert_gt(top, 1000, "needs RLIMIT_NOFILE > 1000 (is %d)", top + 1);
+	int base = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+	cr_assert_geq(base, 0);
+	enum { MANY = 600 };
+	int want[MANY + 1];
+	size_t nwant = 0;
+	for (int i = 0; i < MANY; i++) {
+		/* low numbers and the highest the limit allows: names of
+		 * several lengths, so chunks end at varied offsets */
+		int fd = i < MANY / 2 ? dup(base) : dup2(base, top - i);
+		cr_assert_geq(fd, 0);
+		want[nwant++] = fd;
+	}
+	const struct pt_fd *v;
+	size_t n;
+	cr_assert_eq(pt_procfs_read_fds_after_exec(getpid(), &arena, 100000, &v, &n), 0);
+	size_t seen = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			cr_assert_lt(v[i - 1].fd, v[i].fd);
+		for (size_t j = 0; j < nwant; j++)
+			if (want[j] == v[i].fd) {
+				cr_assert_str_eq(v[i].target, "/etc/hostname");
+				seen++;
+			}
+	}
+	cr_assert_eq(seen, nwant, "listed %zu of the %zu fds", seen, nwant);
+	for (size_t j = 0; j < nwant; j++)
+		close(want[j]);
+	close(base);
 }
 
 /* ---- auxv ---- */
