@@ -15,7 +15,7 @@ uint64_t pt_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid)
+void pt_tracer_stamp(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid)
 {
 	uint64_t now = pt_now_ns();
 	if (ev->kind == PT_EV_START)
@@ -23,8 +23,18 @@ void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t t
 	ev->ts_ns = now - T->t0;
 	ev->pid = pid;
 	ev->tgid = tgid;
+}
+
+void pt_tracer_tell(struct pt_tracer *T, const struct pt_event *ev)
+{
 	pt_sinks_emit(T->sinks, ev);
 	pt_arena_reset(&T->arena);
+}
+
+void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid)
+{
+	pt_tracer_stamp(T, ev, pid, tgid);
+	pt_tracer_tell(T, ev);
 }
 
 void pt_emit_start(struct pt_tracer *T)

@@ -13,6 +13,11 @@ uint64_t pt_now_ns(void);
 /* Fills the common fields (ts, pid, tgid) and hands ev to every sink, then
  * frees the event's arena memory (T->arena). */
 void pt_tracer_emit(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid);
+/* The two halves, for an event told after its task was restarted (the
+ * exec event, exec.c): the stamp is the stop's time, the telling later;
+ * T->arena must stay untouched between them. */
+void pt_tracer_stamp(struct pt_tracer *T, struct pt_event *ev, pid_t pid, pid_t tgid);
+void pt_tracer_tell(struct pt_tracer *T, const struct pt_event *ev);
 
 /* The first event (it sets the clock's zero) and the last one. */
 void pt_emit_start(struct pt_tracer *T);

@@ -123,7 +123,22 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 		else if (pt_procfs_readlink(t->tid, "exe", &T->arena, &exe) == 0)
 			ev.u.exec.path = exe;
 	}
-	pt_tracer_emit(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
+	pt_tracer_stamp(T, &ev, t->tid, t->proc ? t->proc->tgid : t->tid);
+	T->exec_ev = ev;
+	T->exec_ev_held = true;
+	return t;
+}
+
+/* Told once the task runs again: formatting an exec event (its two maps
+ * are most of the log's bytes) need not keep the new image waiting.  Its
+ * order among the events is kept: nothing else is told in between. */
+void pt_exec_tell(struct pt_tracer *T, struct pt_task *t)
+{
+	struct pt_exec_pending *x = t->exec;
+	if (!T->exec_ev_held)
+		return;
+	T->exec_ev_held = false;
+	pt_tracer_tell(T, &T->exec_ev);
 	if (x) {
 		pt_arena_reset(&x->arena);
 		x->stack = NULL;
@@ -136,5 +151,4 @@ struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t o
 		x->old_env = (struct pt_env){0};
 		x->old_env_read = false;
 	}
-	return t;
 }

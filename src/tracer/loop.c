@@ -111,7 +111,9 @@ static void on_ptrace_event(struct pt_tracer *T, struct pt_task *t, int event)
 		t = pt_exec_on_event(T, t, (pid_t)former);
 		/* The execve exit stop would only repeat "= 0": skip it. */
 		t->flags &= ~PT_T_IN_SYSCALL;
-		break;
+		pt_resume(T, t, 0);
+		pt_exec_tell(T, t);
+		return;
 	}
 	case PTRACE_EVENT_EXIT: {
 		uint32_t kinds;

@@ -40,6 +40,11 @@ struct pt_tracer {
 	struct pt_sinks *sinks;
 	struct pt_tasks tasks;
 	struct pt_arena arena;      /* per event; reset after each emit */
+	/* The exec event between pt_exec_on_event and pt_exec_tell (exec.c):
+	 * its memory is in arena and in the task's exec record, both left
+	 * alone until it is told. */
+	struct pt_event exec_ev;
+	bool exec_ev_held;
 	struct pt_elf_cache *elf_cache;
 	struct pt_unwinder *unw;    /* -k, else NULL */
 	uint64_t t0;                /* CLOCK_MONOTONIC ns at start */
@@ -209,7 +214,11 @@ void pt_lifecycle_finish(struct pt_tracer *T);
 /* exec.c: the exec anatomy (maps, ELF, fds, env). */
 void pt_exec_on_entry(struct pt_tracer *T, struct pt_task *t);
 /* At PTRACE_EVENT_EXEC, reported under the leader's tid: old_tid is the
- * thread that exec'd.  Returns the task now holding the leader's tid. */
+ * thread that exec'd.  Reads what the event needs while the task is
+ * stopped and keeps the event in T->exec_ev; pt_exec_tell hands it to the
+ * sinks once the task runs again.  Returns the task now holding the
+ * leader's tid. */
 struct pt_task *pt_exec_on_event(struct pt_tracer *T, struct pt_task *t, pid_t old_tid);
+void pt_exec_tell(struct pt_tracer *T, struct pt_task *t);
 
 #endif
