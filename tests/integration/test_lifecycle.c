@@ -449,6 +449,25 @@ Test(lifecycle, clone_parent_child_of_the_root_is_reaped_by_ptrace_tour)
 	pt_t_free(&r);
 }
 
+/* The child's n stopped and n continued events alternate, in that order,
+ * and its parent (the root) exited 0 after seeing them all. */
+static void assert_stops_then_continues(struct pt_t_run *r, pid_t root, pid_t child, size_t n)
+{
+	json_object *rex = pt_t_exit_of(r, root);
+	pt_t_assert(r, rex && pt_t_status_exited(rex, NULL) == 0, "the parent saw every stop and continue: %s",
+		    rex ? pt_t_json(rex) : "no exit");
+	size_t ns = pt_t_count(r, "stopped", child), nc = pt_t_count(r, "continued", child);
+	pt_t_assert(r, ns == n && nc == n, "%zu stops and continues happened, logged %zu stopped, %zu continued", n,
+		    ns, nc);
+	for (size_t i = 0; i < n; i++) {
+		long s = pt_t_index_of(r, pt_t_nth(r, "stopped", child, i));
+		long c = pt_t_index_of(r, pt_t_nth(r, "continued", child, i));
+		json_object *next = pt_t_nth(r, "stopped", child, i + 1);
+		pt_t_assert(r, s < c && (!next || c < pt_t_index_of(r, next)),
+			    "round %zu: stopped then continued, in turn", i);
+	}
+}
+
 /* A group-stop its parent's wait reports before the stopped child's own
  * PTRACE_EVENT_STOP reaches the tool (the tool's wait4(-1) finds its direct
  * child, the parent, first) is the same stop: its late trap report, and the
@@ -459,7 +478,7 @@ Test(lifecycle, clone_parent_child_of_the_root_is_reaped_by_ptrace_tour)
  * (without the fix this test failed 20 runs out of 20). */
 Test(lifecycle, stop_cont_rounds_make_one_stop_and_one_continue_each)
 {
-	enum { N = 400 };
+	enum { N = 400 };   /* rounds */
 	cpu_set_t was, one;
 	cr_assert(sched_getaffinity(0, sizeof(was), &was) == 0);
 	CPU_ZERO(&one);
@@ -474,20 +493,7 @@ Test(lifecycle, stop_cont_rounds_make_one_stop_and_one_continue_each)
 	sched_setaffinity(0, sizeof(was), &was);
 	pt_t_check_log(&r);
 	pid_t root = pt_t_root(&r);
-	json_object *rex = pt_t_exit_of(&r, root);
-	pt_t_assert(&r, rex && pt_t_status_exited(rex, NULL) == 0, "the parent saw every stop and continue: %s",
-		    rex ? pt_t_json(rex) : "no exit");
-	pid_t child = only_child(&r, root);
-	size_t ns = pt_t_count(&r, "stopped", child), nc = pt_t_count(&r, "continued", child);
-	pt_t_assert(&r, ns == N && nc == N, "%d stops and continues happened, logged %zu stopped, %zu continued",
-		    N, ns, nc);
-	for (size_t i = 0; i < N; i++) {
-		long s = pt_t_index_of(&r, pt_t_nth(&r, "stopped", child, i));
-		long c = pt_t_index_of(&r, pt_t_nth(&r, "continued", child, i));
-		json_object *next = pt_t_nth(&r, "stopped", child, i + 1);
-		pt_t_assert(&r, s < c && (!next || c < pt_t_index_of(&r, next)),
-			    "round %zu: stopped then continued, in turn", i);
-	}
+	assert_stops_then_continues(&r, root, only_child(&r, root), N);
 	pt_t_free(&r);
 }
 
@@ -510,21 +516,11 @@ Test(lifecycle, a_late_sigchld_invents_no_continue)
 	struct pt_t_run r;
 	pt_t_run(&r, NULL, "stale_sigchld", NULL);
 	pt_t_check_log(&r);
-	pid_t root = pt_t_root(&r);
-	json_object *rex = pt_t_exit_of(&r, root);
-	pt_t_assert(&r, rex && pt_t_status_exited(rex, NULL) == 0, "the parent saw both stops and continues: %s",
-		    rex ? pt_t_json(rex) : "no exit");
-	pid_t child = only_child(&r, root);
-	size_t ns = pt_t_count(&r, "stopped", child), nc = pt_t_count(&r, "continued", child);
-	pt_t_assert(&r, ns == 3 && nc == 3, "3 stops and 3 continues happened, logged %zu stopped, %zu continued", ns,
-		    nc);
+	pid_t root = pt_t_root(&r), child = only_child(&r, root);
+	assert_stops_then_continues(&r, root, child, 3);
 	for (size_t i = 0; i < 3; i++) {
 		json_object *cont = pt_t_nth(&r, "continued", child, i);
-		long s = pt_t_index_of(&r, pt_t_nth(&r, "stopped", child, i));
 		long c = pt_t_index_of(&r, cont);
-		json_object *next = pt_t_nth(&r, "stopped", child, i + 1);
-		pt_t_assert(&r, s < c && (!next || c < pt_t_index_of(&r, next)),
-			    "round %zu: stopped then continued, in turn", i);
 		/* each continue is the parent's kill(SIGCONT), told after it,
 		 * not the late notice told before the second kill */
 		long kill = pt_t_index_of(&r, pt_t_find(&r, "syscall", is_kill_sigcont, &root, i));
