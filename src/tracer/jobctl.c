@@ -46,8 +46,8 @@ static bool sigcont_queued(pid_t tid, pid_t *sender)
 		if (stopped || errno != ESRCH)
 			break;
 		struct pt_proc_status st;
-		if (pt_procfs_read_status(tid, &st) < 0)
-			break;  /* gone */
+		if (pt_procfs_read_status(tid, &st) < 0 || st.state == 'Z' || st.state == 'X')
+			break;  /* dead: nothing is queued any more */
 		listening = st.state == 't' ? listening + 1 : 0;
 		if (listening == 3)
 			break;
@@ -74,15 +74,17 @@ static void emit_continued(struct pt_tracer *T, struct pt_task *t, pid_t sender)
 	pt_tracer_emit(T, &ev, t->tid, pt_task_tgid(t));
 }
 
-/* Whether the task sits in the trap of a group-stop (SEIZE'd: its
- * PTRACE_EVENT_STOP, whose siginfo is the stop signal) that we have not
- * taken yet.  Running, killed or LISTEN'ed, the request fails (ESRCH); in
- * any other stop the siginfo says which. */
-static bool in_group_stop_trap(pid_t tid)
+/* The stop signal when the task sits in the trap of a group-stop (SEIZE'd:
+ * its PTRACE_EVENT_STOP, whose siginfo is the stop signal) that we have
+ * not taken yet, else 0.  Running, killed or LISTEN'ed, the request fails
+ * (ESRCH); in any other stop the siginfo says which. */
+static int group_stop_trap_sig(pid_t tid)
 {
 	siginfo_t si;
-	return ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) == 0 && is_group_stop_sig(si.si_signo) &&
-	       si.si_code == (si.si_signo | (PTRACE_EVENT_STOP << 8));
+	if (ptrace(PTRACE_GETSIGINFO, tid, NULL, &si) == 0 && is_group_stop_sig(si.si_signo) &&
+	    si.si_code == (si.si_signo | (PTRACE_EVENT_STOP << 8)))
+		return si.si_signo;
+	return 0;
 }
 
 /* The kernel tells the parent (SIGCHLD, wait) about a group-stop or a
@@ -94,20 +96,21 @@ static bool in_group_stop_trap(pid_t tid)
  * says whether it is in that state now (its group-stop trap taken by
  * nobody yet; a SIGCONT queued that woke it); if not, its own reports tell
  * the story, in their order. */
-void pt_jobctl_note_child_state(struct pt_tracer *T, pid_t pid, bool stopped, int sig)
+void pt_jobctl_note_child_state(struct pt_tracer *T, pid_t pid, bool stopped)
 {
 	struct pt_task *c = pt_task_find(&T->tasks, pid);
 	if (!c || !(c->flags & PT_T_ANNOUNCED) || stopped == !!(c->flags & PT_T_STOPPED))
 		return;
 	pid_t sender;
-	if (stopped && in_group_stop_trap(pid)) {
+	int trap_sig;
+	if (stopped && (trap_sig = group_stop_trap_sig(pid))) {
 		/* A traced task's group-stop completes inside its
 		 * PTRACE_EVENT_STOP trap, so this stop still has that trap
 		 * report queued: mark it, so that the report is taken for this
 		 * stop and not for a new one (even once the continue is told
 		 * too). */
 		c->flags |= PT_T_STOP_NOTED;
-		emit_stopped(T, c, sig);
+		emit_stopped(T, c, trap_sig);   /* the stop it is in, if the note was about an older one */
 	} else if (!stopped && sigcont_queued(pid, &sender)) {
 		emit_continued(T, c, sender);
 	}
@@ -146,7 +149,7 @@ void pt_jobctl_on_signal_stop(struct pt_tracer *T, struct pt_task *t, int sig)
 		if (si.si_code <= 0 || sig == SIGCHLD)
 			ev.u.signal.sender = si.si_pid;
 		if (sig == SIGCHLD && (si.si_code == CLD_STOPPED || si.si_code == CLD_CONTINUED))
-			pt_jobctl_note_child_state(T, si.si_pid, si.si_code == CLD_STOPPED, si.si_status);
+			pt_jobctl_note_child_state(T, si.si_pid, si.si_code == CLD_STOPPED);
 	}
 	if (is_group_stop_sig(sig))
 		t->stop_sender = ev.u.signal.sender;

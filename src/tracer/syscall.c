@@ -198,7 +198,7 @@ static void exit_wait(struct pt_tracer *T, struct pt_task *t, int64_t rval, bool
 	}
 	pid_t tgid = t->proc ? t->proc->tgid : t->tid;
 	if (w->child > 0 && (w->status.kind == PT_WS_STOPPED || w->status.kind == PT_WS_CONTINUED))
-		pt_jobctl_note_child_state(T, w->child, w->status.kind == PT_WS_STOPPED, w->status.code);
+		pt_jobctl_note_child_state(T, w->child, w->status.kind == PT_WS_STOPPED);
 	bool reaped = wait_reaps(w);
 	pid_t child = w->child;
 	if (T->unw)

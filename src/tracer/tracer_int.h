@@ -143,7 +143,7 @@ bool pt_jobctl_on_event_stop(struct pt_tracer *T, struct pt_task *t, int sig);
 void pt_jobctl_on_signal_stop(struct pt_tracer *T, struct pt_task *t, int sig);
 /* jobctl.c: the parent learned (wait, SIGCHLD) that pid stopped or
  * continued. */
-void pt_jobctl_note_child_state(struct pt_tracer *T, pid_t pid, bool stopped, int sig);
+void pt_jobctl_note_child_state(struct pt_tracer *T, pid_t pid, bool stopped);
 
 /* interrupt.c: SIGINT/SIGTERM/SIGHUP/SIGQUIT end the trace (not a
  * terminal's signal the program got too); SIGPIPE ignored. */
