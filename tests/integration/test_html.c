@@ -210,6 +210,18 @@ static void sleep_trace(struct sleep_trace *t)
 
 /* The card shows the ELF entry point readelf gives, and the runtime entry
  * (AT_ENTRY) is that plus the load bias: both as the log has them. */
+/* The sleep trace's page, opened by a deep link on the card of the
+ * process that exec'd sleep, loaded without errors. */
+static struct page load_sleep_card(struct sleep_trace *t)
+{
+	sleep_trace(t);
+	char frag[32];
+	snprintf(frag, sizeof(frag), "pid=%d", (int)t->sleep_pid);
+	struct page p = load(t->html, frag);
+	assert_clean(&p, "the sleep page");
+	return p;
+}
+
 static void check_sleep_card(const struct sleep_trace *t, const struct page *p)
 {
 	const char *card = card_of(p);
@@ -236,11 +248,7 @@ Test(html, deep_link_opens_the_card_of_the_process_that_execd_sleep)
 {
 	NEED_CHROMIUM();
 	struct sleep_trace t;
-	sleep_trace(&t);
-	char frag[32];
-	snprintf(frag, sizeof(frag), "pid=%d", (int)t.sleep_pid);
-	struct page p = load(t.html, frag);
-	assert_clean(&p, "the sleep page");
+	struct page p = load_sleep_card(&t);
 	check_sleep_card(&t, &p);
 	/* No search: the whole tree. */
 	cr_assert(has_row(p.dom, t.sh_pid) && has_row(p.dom, t.sleep_pid) && has_row(p.dom, t.true_pid),
@@ -328,11 +336,7 @@ Test(html, card_shows_the_exit_rusage)
 {
 	NEED_CHROMIUM();
 	struct sleep_trace t;
-	sleep_trace(&t);
-	char frag[32];
-	snprintf(frag, sizeof(frag), "pid=%d", (int)t.sleep_pid);
-	struct page p = load(t.html, frag);
-	assert_clean(&p, "the sleep page");
+	struct page p = load_sleep_card(&t);
 	check_sleep_rusage(&t, &p);
 	page_free(&p);
 	pt_t_free(&t.r);
